@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+// The diffusion kit: a compiled, tested, notebook-style course on diffusion models.
+//
+// Sections: system libraries · library · chapters · exercises · tools · tests.
+import PackageDescription
+
+/// The numeric modules are compiled with optimisation in the debug configuration too:
+/// learners type `swift run chapterNN` and `swift test`, not `-c release`, and an
+/// unoptimised Swift loop kernel runs about 100× slower. (Unsafe flags are fine here:
+/// the kit is a root package, never a dependency.)
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]
+
+let package = Package(
+    name: "DiffusionKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "DiffusionKit", targets: ["DiffusionKit"]),
+        .executable(name: "kit-bench", targets: ["kit-bench"]),
+    ],
+    traits: [
+        .trait(name: "Exercises", description: "Grade the learner's stubs in Exercises/ (the default)."),
+        .trait(name: "Solutions", description: "Grade the worked solutions in Solutions/ (verifies the kit itself)."),
+        .default(enabledTraits: ["Exercises"]),
+    ],
+    dependencies: [],
+    targets: [
+        // MARK: system libraries
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+
+        // MARK: library
+        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: optimized),
+        .target(name: "Figures", dependencies: ["Tensors", "CPNG"], swiftSettings: optimized),
+        .target(name: "DiffusionKit", dependencies: ["Tensors", "Figures"]),
+
+        // MARK: chapters
+        // chapter01 … chapter09 arrive with their issues (Chapters/NN-name/main.swift).
+
+        // MARK: exercises
+        .target(name: "Exercises", dependencies: ["DiffusionKit"], path: "Exercises"),
+        .target(name: "Solutions", dependencies: ["DiffusionKit"], path: "Solutions"),
+
+        // MARK: tools
+        .executableTarget(
+            name: "kit-bench", dependencies: ["Tensors", "CBLAS"], path: "Sources/kit-bench",
+            swiftSettings: optimized),
+
+        // MARK: tests
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Tensors"]),
+    ]
+)

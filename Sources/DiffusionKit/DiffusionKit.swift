@@ -1,0 +1,4 @@
+// The umbrella module: one `import DiffusionKit` gives a chapter the whole kit.
+// It re-exports the library modules and defines nothing of its own.
+@_exported import Tensors
+@_exported import Figures
