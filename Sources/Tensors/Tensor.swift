@@ -38,6 +38,7 @@ public final class Tensor {
         guard scalars.count == shape.product else {
             fatalError("Tensor: \(scalars.count) values do not fill shape \(shape) (\(shape.product) needed)")
         }
+        _ = Memory.configured
         self.shape = shape
         self.scalars = scalars
         self.requiresGrad = requiresGrad
@@ -52,6 +53,7 @@ public final class Tensor {
     init(shape: [Int], scalars: [Float], op: String, inputs: [Tensor],
          backward: @escaping (Tensor) -> [Tensor?]) {
         assert(scalars.count == shape.product, "\(op): internal size error")
+        _ = Memory.configured
         self.shape = shape
         self.scalars = scalars
         self.op = op
