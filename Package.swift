@@ -32,7 +32,9 @@ let package = Package(
         .trait(name: "Solutions", description: "Grade the worked solutions in Solutions/ (verifies the kit itself)."),
         .default(enabledTraits: ["Exercises"]),
     ],
-    dependencies: [],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
     targets: [
         // MARK: system libraries
         .systemLibrary(
@@ -46,7 +48,12 @@ let package = Package(
         // MARK: library
         .target(name: "Tensors", dependencies: ["CBLAS", "CMalloc"], swiftSettings: optimized),
         .target(name: "Figures", dependencies: ["Tensors", "CPNG"], swiftSettings: optimized),
-        .target(name: "DiffusionKit", dependencies: ["Tensors", "Figures"]),
+        .target(name: "Datasets", dependencies: ["Tensors"], swiftSettings: optimized),
+        .target(name: "Diffusion", dependencies: ["Tensors"], swiftSettings: optimized),
+        .target(
+            name: "Notebook",
+            dependencies: ["Figures", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "DiffusionKit", dependencies: ["Tensors", "Figures", "Datasets", "Diffusion", "Notebook"]),
 
         // MARK: chapters
         // chapter01 … chapter09 arrive with their issues (Chapters/NN-name/main.swift).
@@ -57,11 +64,14 @@ let package = Package(
 
         // MARK: tools
         .executableTarget(
-            name: "kit-bench", dependencies: ["Tensors", "CBLAS"], path: "Sources/kit-bench",
+            name: "kit-bench", dependencies: ["Tensors", "Datasets", "CBLAS"], path: "Sources/kit-bench",
             swiftSettings: optimized),
 
         // MARK: tests
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Tensors"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "Figures"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensors"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
     ]
 )

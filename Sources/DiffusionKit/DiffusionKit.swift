@@ -2,3 +2,6 @@
 // It re-exports the library modules and defines nothing of its own.
 @_exported import Tensors
 @_exported import Figures
+@_exported import Datasets
+@_exported import Diffusion
+@_exported import Notebook

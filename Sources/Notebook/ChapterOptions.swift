@@ -1,0 +1,35 @@
+// ChapterOptions.swift — the command line every chapter shares.
+
+import ArgumentParser
+
+/// The options of every chapter executable:
+/// `chapterNN [--out DIR] [--seed N] [--quick] [--mine]`.
+public struct ChapterOptions: ParsableArguments, Sendable {
+    /// Where figures, scripts and notebook.md go (default `out/chapterNN`).
+    @Option(name: .long, help: ArgumentHelp("Folder for figures, gnuplot scripts and notebook.md (default: out/chapterNN).", valueName: "dir"))
+    public var out: String?
+
+    /// The seed of every random draw in the chapter (default 0).
+    @Option(name: .long, help: "Seed for every random draw; the same seed gives the same figures.")
+    public var seed: UInt64 = 0
+
+    /// A seconds-long run with smaller sizes, for smoke tests.
+    @Flag(name: .long, help: "A seconds-long run with smaller sizes (used by the smoke tests).")
+    public var quick = false
+
+    /// Use the learner's exercise solutions where they are done.
+    @Flag(name: .long, help: "Use your own solutions from Exercises/ where they are done.")
+    public var mine = false
+
+    /// Default options (as if run with no arguments).
+    public init() {}
+
+    /// Checks the values the parser cannot: an empty output folder name.
+    public func validate() throws {
+        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--out needs a folder name, got an empty string")
+        }
+    }
+}
+
+import Foundation
