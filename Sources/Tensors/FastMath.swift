@@ -33,9 +33,13 @@ public func exp8(_ x: Float8) -> Float8 {
     p = p * r + 5.0000001201e-1
     let er = p * r * r + r + 1                                         // eʳ
     // 2ⁿ: the integer n sits in the low mantissa bits of `shifted`; move it into the exponent.
+    // n reaches 128 for x ≥ 127.5·ln 2 ≈ 88.38, whose exponent field would read as inf,
+    // so 2ⁿ is applied as two normal factors 2^⌊n/2⌋ · 2^⌈n/2⌉ (exact: powers of two).
     let nInt = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
-    let twoN = unsafeBitCast((nInt &+ 127) &<< 23, to: Float8.self)
-    return er * twoN
+    let nLow = nInt &>> 1, nHigh = nInt &- nLow
+    let twoLow = unsafeBitCast((nLow &+ 127) &<< 23, to: Float8.self)
+    let twoHigh = unsafeBitCast((nHigh &+ 127) &<< 23, to: Float8.self)
+    return er * twoLow * twoHigh
 }
 
 /// σ(x) = 1/(1 + e⁻ˣ) for eight values at once.

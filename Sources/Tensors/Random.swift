@@ -66,13 +66,15 @@ extension RandomNumberGenerator {
     public mutating func nextNormal() -> Float { nextNormalPair().0 }
 
     /// A uniform integer in `range`, without modulo bias (rejection sampling).
+    /// Any range works, even one of more than `Int.max` values (its size is computed
+    /// in `UInt64` with wrapping arithmetic, where `range.count` would overflow).
     public mutating func nextInt(in range: Range<Int>) -> Int {
         precondition(!range.isEmpty, "nextInt: empty range \(range)")
-        let n = UInt64(range.count)
+        let n = UInt64(bitPattern: Int64(range.upperBound &- range.lowerBound))
         let limit = UInt64.max - UInt64.max % n      // largest multiple of n
         var x = next()
         while x >= limit { x = next() }
-        return range.lowerBound + Int(x % n)
+        return range.lowerBound &+ Int(truncatingIfNeeded: x % n)
     }
 
     /// A uniformly random permutation of `0..<n` (Fisher–Yates shuffle).

@@ -60,10 +60,12 @@ extension Tensor {
                     for j in 0..<n { m = Swift.max(m, x[base + j * step]) }
                     var z: Float = 0
                     for j in 0..<n { z += expf(x[base + j * step] - m) }
-                    let logZ = m + logf(z)
+                    // Work with x − m throughout: folding m into log Z first would round
+                    // it to the spacing of |m| (6e-5 at 1000), an error every output shares.
+                    let logZ = logf(z)
                     for j in 0..<n {
                         let p = base + j * step
-                        out[p] = log ? x[p] - logZ : expf(x[p] - logZ)
+                        out[p] = log ? (x[p] - m) - logZ : expf(x[p] - m) / z
                     }
                 }
             }
