@@ -20,6 +20,9 @@ let targetCPU: [String] = {
 }()
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"] + targetCPU)]
 
+/// Settings of the chapter executables.
+let chapterSettings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
 let package = Package(
     name: "DiffusionKit",
     platforms: [.macOS(.v14)],
@@ -56,7 +59,12 @@ let package = Package(
         .target(name: "DiffusionKit", dependencies: ["Tensors", "Figures", "Datasets", "Diffusion", "Notebook"]),
 
         // MARK: chapters
-        // chapter01 … chapter09 arrive with their issues (Chapters/NN-name/main.swift).
+        // Each chapter is an executable whose main.swift is the notebook.
+        // They use the Swift 5 language mode: a notebook's top-level code shares its
+        // variables with small helper functions, which Swift 6's main-actor checking
+        // of top-level code would reject.
+        .executableTarget(name: "chapter01", dependencies: ["DiffusionKit", "Exercises"],
+                          path: "Chapters/01-forward-process", swiftSettings: chapterSettings),
 
         // MARK: exercises
         .target(name: "Exercises", dependencies: ["DiffusionKit"], path: "Exercises"),
@@ -73,5 +81,14 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "Figures"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensors"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        // The grader: checks the learner's Exercises by default, the Solutions with
+        // `--traits Solutions`.
+        .testTarget(
+            name: "ExerciseChecks",
+            dependencies: [
+                "DiffusionKit",
+                .target(name: "Exercises", condition: .when(traits: ["Exercises"])),
+                .target(name: "Solutions", condition: .when(traits: ["Solutions"])),
+            ]),
     ]
 )

@@ -22,6 +22,7 @@ public final class ProgressBar {
     private let start = Date()
     private var lastDraw = Date.distantPast
     private var drawnOnce = false
+    private var drewFinalStep = false
     private var step = 0
     private var info = ""
     private let terminal: Bool
@@ -48,12 +49,17 @@ public final class ProgressBar {
         if now.timeIntervalSince(lastDraw) >= interval || step >= total {
             draw(final: false)
             lastDraw = now
+            drewFinalStep = step >= total
         }
     }
 
     /// Ends the bar with a final line (only if it was ever shown).
     public func finish() {
-        if drawnOnce || elapsed >= 0.5 { draw(final: true) }
+        if drewFinalStep {
+            if terminal { Console.write("\n") }        // keep the finished bar, move below it
+        } else if drawnOnce || elapsed >= 0.5 {
+            draw(final: true)
+        }
     }
 
     /// The bar's text for the current state.

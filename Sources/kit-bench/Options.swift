@@ -2,6 +2,7 @@
 
 /// The cases kit-bench knows, by name, each returning its JSON lines.
 let benchCases: [String: @Sendable (BenchOptions) -> [JSONLine]] = [
+    "digits": digitsCase,
     "matmul": matmulCase,
     "silu": siluCase,
 ]

@@ -1,0 +1,18 @@
+// Selection.swift — which implementation the grader checks.
+//
+// `swift test` (the default trait, `Exercises`) grades the learner's stubs;
+// `swift test --traits Solutions` grades the shipped solutions, to verify the kit.
+
+#if Solutions
+import Solutions
+typealias Ch01 = Solutions.Chapter01
+typealias Ch02 = Solutions.Chapter02
+/// Where the graded code lives, for messages.
+let gradedFolder = "Solutions"
+#else
+import Exercises
+typealias Ch01 = Exercises.Chapter01
+typealias Ch02 = Exercises.Chapter02
+/// Where the graded code lives, for messages.
+let gradedFolder = "Exercises"
+#endif
