@@ -65,6 +65,8 @@ let package = Package(
         // of top-level code would reject.
         .executableTarget(name: "chapter01", dependencies: ["DiffusionKit", "Exercises"],
                           path: "Chapters/01-forward-process", swiftSettings: chapterSettings),
+        .executableTarget(name: "chapter02", dependencies: ["DiffusionKit", "Exercises"],
+                          path: "Chapters/02-noise-schedules", swiftSettings: chapterSettings),
 
         // MARK: exercises
         .target(name: "Exercises", dependencies: ["DiffusionKit"], path: "Exercises"),
@@ -81,6 +83,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "Figures"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensors"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        // Runs every chapter with --quick (the executables are built for it).
+        .testTarget(name: "ChaptersTests", dependencies: ["Figures", "chapter01", "chapter02"]),
         // The grader: checks the learner's Exercises by default, the Solutions with
         // `--traits Solutions`.
         .testTarget(

@@ -106,7 +106,7 @@ nb.images(closeUpImages, name: "digit-closeup", caption: "t = 150, 200, …, 500
  schedule is spent on images a person already sees as noise — a first hint of why
  chapter 02 looks for better schedules.
 
- ## Is $x_T$ really standard normal?
+ ## Is x_T really standard normal?
 
  At $t = T-1$, $\bar\alpha \approx 4\cdot 10^{-5}$: almost nothing of $x_0$ is left.
  The pixels of many noised digits should then follow $\mathcal N(0, 1)$.

@@ -56,7 +56,7 @@ public enum Weave {
             code = []
         }
         func flushProse() {
-            let text = dedent(prose).trimmingCharacters(in: .newlines)
+            let text = dedent(prose).trimmingCharacters(in: .whitespacesAndNewlines)
             if !text.isEmpty { result.append(.prose(text)) }
             prose = []
         }

@@ -1,0 +1,64 @@
+// ChapterRunner.swift — running a chapter executable from a test.
+//
+// The chapter executables are built next to the test bundle (this target depends
+// on them), so a test finds `chapter01` in the same folder as itself.
+
+import Foundation
+
+/// The result of running a chapter: exit status, what it printed, and its output folder.
+struct ChapterRun {
+    let status: Int32
+    let output: String
+    let errors: String
+    let folder: URL
+}
+
+enum ChapterRunner {
+    /// The folder of the built products (where `chapter01` sits).
+    static var productsFolder: URL {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.pathComponents.count > 1 {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("chapter01").path) { return url }
+        }
+        return Bundle.main.bundleURL.deletingLastPathComponent()
+    }
+
+    /// A fresh temporary folder.
+    static func temporaryFolder() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("kit-chapter-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs `chapterNN` with `arguments`; `--out` goes to a fresh folder unless given.
+    static func run(_ chapter: String, _ arguments: [String], out: URL? = nil) throws -> ChapterRun {
+        let folder = out ?? temporaryFolder()
+        let process = Process()
+        process.executableURL = productsFolder.appendingPathComponent(chapter)
+        process.arguments = arguments + ["--out", folder.path]
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        // Read both pipes to the end before waiting, so a chatty chapter cannot block.
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ChapterRun(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+                          errors: String(decoding: err, as: UTF8.self), folder: folder)
+    }
+
+    /// The image files that notebook.md shows: the targets of `![caption](file)`.
+    static func referencedImages(in notebook: String) -> [String] {
+        var files: [String] = []
+        var rest = Substring(notebook)
+        while let start = rest.range(of: "](") {
+            rest = rest[start.upperBound...]
+            guard let end = rest.firstIndex(of: ")") else { break }
+            files.append(String(rest[..<end]))
+            rest = rest[end...]
+        }
+        return files
+    }
+}
