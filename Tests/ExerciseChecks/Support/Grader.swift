@@ -40,25 +40,29 @@ enum Grader {
     }
 
     /// Explains a child that did not exit normally: timed out, or crashed (with the
-    /// learner's file and line, found by running the check again with backtraces).
+    /// learner's file and line). `result` is what the first run's expectation
+    /// returned: `nil` when the child did not exit with status 0. The child is then
+    /// run once more, expected to fail, with Swift's backtracer on, to learn how it
+    /// ended and where.
     static func explain(_ result: ExitTest.Result?, exercise: String, seconds: UInt32 = defaultSeconds,
                         rerunWithBacktrace: () async -> ExitTest.Result?) async {
-        guard let result else { return }
-        switch result.exitStatus {
-        case .exitCode(0):
+        guard result == nil else { return }          // exited normally; any issues were recorded in the child
+        setenv("SWIFT_BACKTRACE", "enable=yes,interactive=no,color=no,threads=crashed", 1)
+        guard let again = await rerunWithBacktrace() else {
+            Issue.record("exercise \(exercise): the check failed once but passed when run again — is the solution random?")
             return
+        }
+        switch again.exitStatus {
         case .signal(SIGALRM):
             Issue.record("timed out: exercise \(exercise) ran for more than \(seconds) s (an endless loop, or far too much work?)")
         case .signal(let signal):
-            let message = fatalErrorLine(result.standardErrorContent)
-            setenv("SWIFT_BACKTRACE", "enable=yes,interactive=no,color=no,threads=crashed", 1)
-            let again = await rerunWithBacktrace()
-            let place = again.flatMap { learnerFrame($0.standardErrorContent) } ?? "an unknown place (run the check alone to see the backtrace)"
+            let message = fatalErrorLine(again.standardErrorContent)
+            let place = learnerFrame(again.standardErrorContent) ?? "an unknown place (run this check alone to see the backtrace)"
             Issue.record("crashed: exercise \(exercise) stopped with signal \(signal) (\(signalName(signal)))\(message.map { " — \($0)" } ?? "") at \(place)")
         case .exitCode(let code):
-            Issue.record("exercise \(exercise): the check's process exited with status \(code)\(fatalErrorLine(result.standardErrorContent).map { " — \($0)" } ?? "")")
+            Issue.record("exercise \(exercise): the check's process exited with status \(code)\(fatalErrorLine(again.standardErrorContent).map { " — \($0)" } ?? "")")
         @unknown default:
-            Issue.record("exercise \(exercise): the check's process ended with \(result.exitStatus)")
+            Issue.record("exercise \(exercise): the check's process ended with \(again.exitStatus)")
         }
     }
 
