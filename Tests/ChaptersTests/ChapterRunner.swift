@@ -49,16 +49,12 @@ enum ChapterRunner {
                           errors: String(decoding: err, as: UTF8.self), folder: folder)
     }
 
-    /// The image files that notebook.md shows: the targets of `![caption](file)`.
+    /// The image files that notebook.md shows: lines of the form `![caption](file)`
+    /// (code cells may contain `](` too, so only whole image lines count).
     static func referencedImages(in notebook: String) -> [String] {
-        var files: [String] = []
-        var rest = Substring(notebook)
-        while let start = rest.range(of: "](") {
-            rest = rest[start.upperBound...]
-            guard let end = rest.firstIndex(of: ")") else { break }
-            files.append(String(rest[..<end]))
-            rest = rest[end...]
+        notebook.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("!["), line.hasSuffix(")"), let open = line.range(of: "](", options: .backwards) else { return nil }
+            return String(line[open.upperBound..<line.index(before: line.endIndex)])
         }
-        return files
     }
 }
