@@ -51,12 +51,13 @@ let package = Package(
         // MARK: library
         .target(name: "Tensors", dependencies: ["CBLAS", "CMalloc"], swiftSettings: optimized),
         .target(name: "Figures", dependencies: ["Tensors", "CPNG"], swiftSettings: optimized),
+        .target(name: "NeuralNets", dependencies: ["Tensors", "CBLAS"], swiftSettings: optimized),
         .target(name: "Datasets", dependencies: ["Tensors"], swiftSettings: optimized),
-        .target(name: "Diffusion", dependencies: ["Tensors"], swiftSettings: optimized),
+        .target(name: "Diffusion", dependencies: ["Tensors", "NeuralNets"], swiftSettings: optimized),
         .target(
             name: "Notebook",
             dependencies: ["Figures", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .target(name: "DiffusionKit", dependencies: ["Tensors", "Figures", "Datasets", "Diffusion", "Notebook"]),
+        .target(name: "DiffusionKit", dependencies: ["Tensors", "NeuralNets", "Figures", "Datasets", "Diffusion", "Notebook"]),
 
         // MARK: chapters
         // Each chapter is an executable whose main.swift is the notebook.
@@ -67,6 +68,8 @@ let package = Package(
                           path: "Chapters/01-forward-process", swiftSettings: chapterSettings),
         .executableTarget(name: "chapter02", dependencies: ["DiffusionKit", "Exercises"],
                           path: "Chapters/02-noise-schedules", swiftSettings: chapterSettings),
+        .executableTarget(name: "chapter03", dependencies: ["DiffusionKit", "Exercises"],
+                          path: "Chapters/03-unet", swiftSettings: chapterSettings),
 
         // MARK: exercises
         .target(name: "Exercises", dependencies: ["DiffusionKit"], path: "Exercises"),
@@ -74,17 +77,19 @@ let package = Package(
 
         // MARK: tools
         .executableTarget(
-            name: "kit-bench", dependencies: ["Tensors", "Datasets", "CBLAS"], path: "Sources/kit-bench",
+            name: "kit-bench", dependencies: ["Tensors", "NeuralNets", "Datasets", "CBLAS"], path: "Sources/kit-bench",
             swiftSettings: optimized),
 
         // MARK: tests
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Tensors"]),
+        // Its Fixtures/ (PyTorch weights, inputs, outputs, gradients) are read through #filePath.
+        .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets", "Tensors"], exclude: ["Fixtures"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "Figures"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensors"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         // Runs every chapter with --quick (the executables are built for it).
-        .testTarget(name: "ChaptersTests", dependencies: ["Figures", "chapter01", "chapter02"]),
+        .testTarget(name: "ChaptersTests", dependencies: ["Figures", "chapter01", "chapter02", "chapter03"]),
         // The grader: checks the learner's Exercises by default, the Solutions with
         // `--traits Solutions`.
         .testTarget(

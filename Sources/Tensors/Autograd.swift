@@ -99,3 +99,15 @@ extension Tensor {
         Tensor(shape: shape, scalars: Kernels.zip(scalars, other.scalars) { $0 + $1 })
     }
 }
+
+extension Tensor {
+    /// Records a custom differentiable op, for layers written outside this module
+    /// (a fused convolution or normalisation): `scalars` is the forward result, and
+    /// `backward` maps ∂L/∂result to ∂L/∂input for each input (`nil` where an input
+    /// needs none). As with every op, nothing is recorded under `withNoGrad` or when
+    /// no input requires a gradient.
+    public static func record(shape: [Int], scalars: [Float], op: String, inputs: [Tensor],
+                              backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+        Tensor(shape: shape, scalars: scalars, op: op, inputs: inputs, backward: backward)
+    }
+}

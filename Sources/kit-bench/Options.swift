@@ -3,6 +3,8 @@
 /// The cases kit-bench knows, by name, each returning its JSON lines.
 let benchCases: [String: @Sendable (BenchOptions) -> [JSONLine]] = [
     "digits": digitsCase,
+    "unet-digits": unetCase,
+    "mlp-toy2d": mlpCase,
     "matmul": matmulCase,
     "silu": siluCase,
 ]

@@ -7,12 +7,14 @@
 import Solutions
 typealias Ch01 = Solutions.Chapter01
 typealias Ch02 = Solutions.Chapter02
+typealias Ch03 = Solutions.Chapter03
 /// Where the graded code lives, for messages.
 let gradedFolder = "Solutions"
 #else
 import Exercises
 typealias Ch01 = Exercises.Chapter01
 typealias Ch02 = Exercises.Chapter02
+typealias Ch03 = Exercises.Chapter03
 /// Where the graded code lives, for messages.
 let gradedFolder = "Exercises"
 #endif

@@ -1,0 +1,69 @@
+// SinusoidalEmbedding.swift — the sinusoidal timestep embedding of diffusion models.
+//
+// References: A. Vaswani et al., "Attention Is All You Need" (2017), §3.5 (positional
+// encoding); J. Ho, A. Jain, P. Abbeel, "Denoising Diffusion Probabilistic Models"
+// (2020), §4, which feeds the timestep to the U-Net this way.
+//
+// For a dimension d (even), half = d/2 and frequencies f_i = exp(−ln(10000)·i/half),
+// i = 0..<half (from 1 down to ≈ 1/10000):
+//
+//     emb(t) = [sin(t·f_0), …, sin(t·f_{half−1}), cos(t·f_0), …, cos(t·f_{half−1})]
+//
+// sines first, as in the kit's PyTorch reference (ARCHITECTURES.md). Every step is
+// done in Float in the same order as the reference's
+// `exp(-log(10000) * arange(half) / half)`, so the values match PyTorch's to the
+// rounding of sin and cos.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Tensors
+
+/// The sinusoidal embedding of timesteps: `[t.count, dimension]`, row b =
+/// `[sin(t_b·f_0…f_{h−1}), cos(t_b·f_0…f_{h−1})]` with h = dimension/2 and
+/// f_i = exp(−ln(10000)·i/h). A constant (no gradient flows to t).
+/// - Precondition: `dimension` is even and positive.
+public func sinusoidalEmbedding(_ t: [Float], dimension: Int) -> Tensor {
+    layerCheck(dimension > 0 && dimension % 2 == 0, "sinusoidalEmbedding: dimension must be even and positive, got \(dimension)")
+    let half = dimension / 2
+    let scale = Float(-logOf10000)
+    let freqs = (0..<half).map { i in expf(scale * Float(i) / Float(half)) }     // [half]
+    var out = [Float](repeating: 0, count: t.count * dimension)                   // [B, dimension]
+    for (b, tb) in t.enumerated() {
+        for i in 0..<half {
+            let arg = tb * freqs[i]
+            out[b * dimension + i] = sinf(arg)
+            out[b * dimension + half + i] = cosf(arg)
+        }
+    }
+    return Tensor(shape: [t.count, dimension], scalars: out)
+}
+
+/// ln 10000, in Double (converted to Float once, as PyTorch converts the Python float).
+private let logOf10000: Double = log(10000.0)
+
+/// The sinusoidal timestep embedding as a module (no parameters): maps timesteps to
+/// `[B, dimension]` with `sinusoidalEmbedding`.
+public final class SinusoidalTimeEmbedding: Module {
+    /// The embedding size d (even).
+    public let dimension: Int
+    /// Training or evaluation mode (no difference for this module).
+    public var training = true
+
+    /// Makes an embedding of size `dimension` (even).
+    public init(dimension: Int) {
+        layerCheck(dimension > 0 && dimension % 2 == 0, "SinusoidalTimeEmbedding: dimension must be even and positive, got \(dimension)")
+        self.dimension = dimension
+    }
+
+    /// No parameters.
+    public var ownParameters: [(name: String, tensor: Tensor)] { [] }
+
+    /// The embedding of float timesteps: `[t.count, dimension]`.
+    public func callAsFunction(_ t: [Float]) -> Tensor { sinusoidalEmbedding(t, dimension: dimension) }
+
+    /// The embedding of integer timesteps (0-based, `t ∈ 0..<T`): `[t.count, dimension]`.
+    public func callAsFunction(_ t: [Int]) -> Tensor { sinusoidalEmbedding(t.map { Float($0) }, dimension: dimension) }
+}

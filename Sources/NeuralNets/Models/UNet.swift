@@ -1,0 +1,173 @@
+// UNet.swift — the denoiser ε_θ(x_t, t): a U-Net with time embedding.
+//
+// Ronneberger et al. (2015) for the U shape; Ho et al. (2020) for the diffusion
+// version (ResBlocks, GroupNorm, self-attention at low resolution, sinusoidal time
+// embedding). With `UNetConfig.digits` it is exactly the reference `unet-digits` of
+// the kit's benchmark (1,314,529 parameters, PyTorch state_dict names and shapes).
+//
+// For channel multipliers m = [m₁, …, m_{L+1}] and c_i = base·m_i:
+//
+//   x [B, Cin, H, W] → conv_in → c₁
+//   level i = 1…L:  down_i ResBlock(c_{i−1} → c_i) at H/2^{i−1}   (c₀ = c₁); keep h_i
+//                   ds_i   3×3 stride-2 conv c_i → c_i           halves the size
+//   middle:         mid1 ResBlock(c_L → c_{L+1}), attn SelfAttention, mid2 ResBlock
+//   level i = L…1:  us_i  nearest ×2 then 3×3 conv (c_{i+1} → c_{i+1})
+//                   up_i  ResBlock(concat[h, h_i]: c_{i+1} + c_i → c_i)
+//   out:            norm_out GroupNorm · SiLU · conv_out 3×3 c₁ → Cin
+//
+// The time embedding is sinusoidal(t) [B, D] → time = Linear(D→2D) · SiLU · Linear(2D→2D),
+// fed to every ResBlock; a class-conditional U-Net adds label(y) = Embedding(classes+1, 2D),
+// where index `classes` is the null label used for classifier-free guidance.
+
+import Tensors
+
+/// The shape of a `UNet`.
+public struct UNetConfig: Codable, Equatable, Sendable {
+    /// Image channels (1 for digits).
+    public var inChannels = 1
+    /// Channels of the first level.
+    public var baseChannels = 32
+    /// One multiplier per level plus one for the middle: [1, 2, 4] means two
+    /// down-sampling levels of 32 and 64 channels and a 128-channel middle.
+    public var channelMultipliers = [1, 2, 4]
+    /// Levels (1-based) that also get self-attention after their ResBlocks, besides
+    /// the middle (which always has it). Empty for the reference model.
+    public var attentionLevels: [Int] = []
+    /// Heads of every attention layer.
+    public var heads = 4
+    /// Dimension D of the sinusoidal time embedding (the MLP widens it to 2D).
+    public var timeDimension = 128
+    /// GroupNorm groups.
+    public var groups = 8
+    /// Number of classes for a class-conditional model (adds `label`), or `nil`.
+    public var classes: Int? = nil
+
+    /// The reference `unet-digits`.
+    public static let digits = UNetConfig()
+
+    /// A model of the given shape.
+    public init(inChannels: Int = 1, baseChannels: Int = 32, channelMultipliers: [Int] = [1, 2, 4],
+                attentionLevels: [Int] = [], heads: Int = 4, timeDimension: Int = 128, groups: Int = 8,
+                classes: Int? = nil) {
+        self.inChannels = inChannels
+        self.baseChannels = baseChannels
+        self.channelMultipliers = channelMultipliers
+        self.attentionLevels = attentionLevels
+        self.heads = heads
+        self.timeDimension = timeDimension
+        self.groups = groups
+        self.classes = classes
+    }
+}
+
+/// The diffusion U-Net ε_θ(x_t, t[, y]).
+public final class UNet: Module {
+    /// Its configuration.
+    public let config: UNetConfig
+    /// The time MLP (`time.0`, `time.2`).
+    public let time: Sequential
+    /// The class embedding (with a null class at index `classes`), if conditional.
+    public let label: Embedding?
+    /// The first convolution.
+    public let convIn: Conv2d
+    /// Down path: a ResBlock per level, optional attention, and a stride-2 conv.
+    public let down: [ResBlock], downAttention: [SelfAttention?], downsample: [Conv2d]
+    /// Middle: ResBlock, attention, ResBlock.
+    public let mid1: ResBlock, attention: SelfAttention, mid2: ResBlock
+    /// Up path: a conv after each ×2 upsampling, then a ResBlock and optional attention.
+    public let upsample: [Conv2d], up: [ResBlock], upAttention: [SelfAttention?]
+    /// Output GroupNorm and convolution.
+    public let normOut: GroupNorm, convOut: Conv2d
+    public var training = true
+
+    /// A U-Net with freshly initialised weights (PyTorch's default initialisation).
+    public init(_ config: UNetConfig = .digits, using rng: inout some RandomNumberGenerator) {
+        self.config = config
+        let m = config.channelMultipliers
+        precondition(m.count >= 2, "UNet: need at least one level and a middle, got multipliers \(m)")
+        let c = m.map { $0 * config.baseChannels }                   // c[0] … c[L]
+        let levels = m.count - 1
+        let d = config.timeDimension, e = 2 * config.timeDimension
+        time = Sequential([Linear(d, e, using: &rng), SiLU(), Linear(e, e, using: &rng)])
+        label = config.classes.map { Embedding($0 + 1, e, using: &rng) }
+        convIn = Conv2d(config.inChannels, c[0], kernelSize: 3, padding: 1, using: &rng)
+        var down: [ResBlock] = [], downAttention: [SelfAttention?] = [], downsample: [Conv2d] = []
+        for i in 0..<levels {
+            down.append(ResBlock(i == 0 ? c[0] : c[i - 1], c[i], timeDimension: e, groups: config.groups, using: &rng))
+            downAttention.append(config.attentionLevels.contains(i + 1)
+                                 ? SelfAttention(channels: c[i], heads: config.heads, groups: config.groups, using: &rng) : nil)
+            downsample.append(Conv2d(c[i], c[i], kernelSize: 3, stride: 2, padding: 1, using: &rng))
+        }
+        mid1 = ResBlock(c[levels - 1], c[levels], timeDimension: e, groups: config.groups, using: &rng)
+        attention = SelfAttention(channels: c[levels], heads: config.heads, groups: config.groups, using: &rng)
+        mid2 = ResBlock(c[levels], c[levels], timeDimension: e, groups: config.groups, using: &rng)
+        var upsample: [Conv2d] = [], up: [ResBlock] = [], upAttention: [SelfAttention?] = []
+        for i in 0..<levels {                                          // index i is level i+1
+            upsample.append(Conv2d(c[i + 1], c[i + 1], kernelSize: 3, padding: 1, using: &rng))
+            up.append(ResBlock(c[i + 1] + c[i], c[i], timeDimension: e, groups: config.groups, using: &rng))
+            upAttention.append(config.attentionLevels.contains(i + 1)
+                               ? SelfAttention(channels: c[i], heads: config.heads, groups: config.groups, using: &rng) : nil)
+        }
+        self.down = down; self.downAttention = downAttention; self.downsample = downsample
+        self.upsample = upsample; self.up = up; self.upAttention = upAttention
+        normOut = GroupNorm(groups: config.groups, channels: c[0])
+        convOut = Conv2d(c[0], config.inChannels, kernelSize: 3, padding: 1, using: &rng)
+    }
+
+    public var ownParameters: [(name: String, tensor: Tensor)] { [] }
+
+    /// Children in the order and with the names of the reference PyTorch model.
+    public var children: [(name: String, module: any Module)] {
+        var list: [(String, any Module)] = [("time", time)]
+        if let label { list.append(("label", label)) }
+        list.append(("conv_in", convIn))
+        for i in down.indices {
+            list.append(("down\(i + 1)", down[i]))
+            if let a = downAttention[i] { list.append(("down\(i + 1)_attn", a)) }
+            list.append(("ds\(i + 1)", downsample[i]))
+        }
+        list += [("mid1", mid1), ("attn", attention), ("mid2", mid2)]
+        for i in up.indices.reversed() {
+            list += [("us\(i + 1)", upsample[i]), ("up\(i + 1)", up[i])]
+            if let a = upAttention[i] { list.append(("up\(i + 1)_attn", a)) }
+        }
+        list += [("norm_out", normOut), ("conv_out", convOut)]
+        return list
+    }
+
+    /// The time (and class) embedding `[B, 2D]` for timesteps `t` and optional labels `y`
+    /// (label `classes` is the null label).
+    public func embed(_ t: [Float], labels y: [Int]? = nil) -> Tensor {
+        var emb = time(sinusoidalEmbedding(t, dimension: config.timeDimension))   // [B, 2D]
+        if let label, let y { emb = emb + label(y) }                              // + [B, 2D]
+        return emb
+    }
+
+    /// ε_θ(x_t, t[, y]): x `[B, Cin, H, W]` (H and W divisible by 2^L), t with B
+    /// entries (as floats, like the reference model) → `[B, Cin, H, W]`.
+    public func callAsFunction(_ x: Tensor, _ t: [Float], labels: [Int]? = nil) -> Tensor {
+        let levels = down.count
+        guard x.rank == 4, x.shape[1] == config.inChannels, t.count == x.shape[0] else {
+            fatalError("UNet: input \(x.shape) with \(t.count) timesteps; expected [B, \(config.inChannels), H, W] and B timesteps")
+        }
+        guard x.shape[2] % (1 << levels) == 0, x.shape[3] % (1 << levels) == 0 else {
+            fatalError("UNet: height and width \(x.shape[2])×\(x.shape[3]) must be divisible by \(1 << levels) (two to the number of levels, \(levels))")
+        }
+        let emb = embed(t, labels: labels)                           // [B, 2D]
+        var h = convIn(x)                                            // [B, c1, H, W]
+        var skips: [Tensor] = []
+        for i in 0..<levels {
+            h = down[i](h, emb)                                      // [B, c_i, H/2^i, W/2^i]
+            if let a = downAttention[i] { h = a(h) }
+            skips.append(h)
+            h = downsample[i](h)                                     // half the size
+        }
+        h = mid2(attention(mid1(h, emb)), emb)                      // [B, c_mid, H/2^L, W/2^L]
+        for i in (0..<levels).reversed() {
+            h = upsample[i](upsampleNearest(h, scale: 2))            // double the size
+            h = up[i](concat([h, skips[i]], axis: 1), emb)           // [B, c_i, …]
+            if let a = upAttention[i] { h = a(h) }
+        }
+        return convOut(normOut(h).silu())                           // [B, Cin, H, W]
+    }
+}
