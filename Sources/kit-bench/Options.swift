@@ -5,6 +5,7 @@ let benchCases: [String: @Sendable (BenchOptions) -> [JSONLine]] = [
     "digits": digitsCase,
     "unet-digits": unetCase,
     "mlp-toy2d": mlpCase,
+    "unet-profile": unetProfileCase,
     "matmul": matmulCase,
     "silu": siluCase,
 ]

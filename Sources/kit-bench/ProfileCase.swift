@@ -1,0 +1,49 @@
+// ProfileCase.swift — where a unet-digits forward pass spends its time, block by
+// block (no-grad, batch 64), to guide optimisation. Not a PyTorch comparison.
+
+import NeuralNets
+import Tensors
+
+func unetProfileCase(_ options: BenchOptions) -> [JSONLine] {
+    var rng = SeededGenerator(seed: 0)
+    let unet = UNet(.digits, using: &rng)
+    let x = Tensor.randn([64, 1, 28, 28], using: &rng)
+    let t = (0..<64).map { Float($0 * 15) }
+    var line = JSONLine()
+    line["case"] = "unet-profile"
+    line["build"] = buildConfiguration
+    withNoGrad {
+        let emb = unet.embed(t)
+        let h0 = unet.convIn(x), h1 = unet.down[0](h0, emb), d1 = unet.downsample[0](h1)
+        let h2 = unet.down[1](d1, emb), d2 = unet.downsample[1](h2)
+        let m1 = unet.mid1(d2, emb), a = unet.attention(m1), m2 = unet.mid2(a, emb)
+        let u2 = unet.upsample[1](upsampleNearest(m2, scale: 2))
+        let c2 = concat([u2, h2], axis: 1), p2 = unet.up[1](c2, emb)
+        let u1 = unet.upsample[0](upsampleNearest(p2, scale: 2))
+        let c1 = concat([u1, h1], axis: 1), p1 = unet.up[0](c1, emb)
+        let stages: [(String, () -> Void)] = [
+            ("embed", { _ = unet.embed(t) }),
+            ("conv_in", { _ = unet.convIn(x) }),
+            ("down1", { _ = unet.down[0](h0, emb) }),
+            ("down1.norm1+silu", { _ = unet.down[0].norm1(h0).silu() }),
+            ("down1.conv1", { _ = unet.down[0].conv1(h0) }),
+            ("ds1", { _ = unet.downsample[0](h1) }),
+            ("down2", { _ = unet.down[1](d1, emb) }),
+            ("ds2", { _ = unet.downsample[1](h2) }),
+            ("mid1", { _ = unet.mid1(d2, emb) }),
+            ("attn", { _ = unet.attention(m1) }),
+            ("mid2", { _ = unet.mid2(a, emb) }),
+            ("us2", { _ = unet.upsample[1](upsampleNearest(m2, scale: 2)) }),
+            ("up2", { _ = unet.up[1](c2, emb) }),
+            ("us1", { _ = unet.upsample[0](upsampleNearest(p2, scale: 2)) }),
+            ("up1", { _ = unet.up[0](c1, emb) }),
+            ("out", { _ = unet.convOut(unet.normOut(p1).silu()) }),
+            ("concat c1", { _ = concat([u1, h1], axis: 1) }),
+            ("upsample p2", { _ = upsampleNearest(p2, scale: 2) }),
+        ]
+        for (name, body) in stages {
+            line[number: name + "_ms"] = medianTime(repeats: options.repeats, body) * 1000
+        }
+    }
+    return [line]
+}
