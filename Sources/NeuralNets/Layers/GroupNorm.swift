@@ -133,8 +133,10 @@ func groupNormalized(_ x: Tensor, batch: Int, channels: Int, groups: Int, spatia
                                     for ci in 0..<perGroup {
                                         let c = firstChannel + ci
                                         let off = ng * m + ci * spatial
-                                        let a = sumOfValuesDouble(pg + off, spatial)
-                                        let b = sumOfProductsWithDeviation(pg + off, px + off, spatial, mean: mean)
+                                        let a = spatial == 1 ? Double(pg[off])             // LayerNorm: one value
+                                            : sumOfValuesDouble(pg + off, spatial)
+                                        let b = spatial == 1 ? Double(pg[off]) * Double(px[off] - mean)
+                                            : sumOfProductsWithDeviation(pg + off, px + off, spatial, mean: mean)
                                         ab[n * channels + c] = a
                                         bb[n * channels + c] = b
                                         let gc = Double(gamma?[c] ?? 1)

@@ -63,13 +63,8 @@ public final class SelfAttention: UnaryLayer {
     /// `x + out(o)` for `x` `[B, channels, H, W]`; the result has the same shape.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         layerCheck(x.rank == 4 && x.shape[1] == channels, "SelfAttention: input \(x.shape) must be [B, \(channels), H, W]")
-        let (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let d = c / heads, n = h * w
-        let parts = qkv(norm(x)).reshaped([b, 3, heads, d, n]).split(axis: 1, sizes: [1, 1, 1])
-        let q = parts[0].reshaped([b, heads, d, n])                           // [B, h, d, N]
-        let k = parts[1].reshaped([b, heads, d, n])                           // [B, h, d, N]
-        let v = parts[2].reshaped([b, heads, d, n])                           // [B, h, d, N]
-        let o = multiHeadAttention(query: q, key: k, value: v)                // [B, h, d, N]: Σ_j attn_ij v_j
-        return x + out(o.reshaped([b, c, h, w]))                              // [B, C, H, W]
+        let packed = qkv(norm(x))                                             // [B, 3C, H, W] = [B, 3, h, d, N]
+        let o = multiHeadAttention(qkv: packed, heads: heads)                 // [B, C, H, W]: o_i = Σ_j attn_ij v_j
+        return x + out(o)                                                     // [B, C, H, W]
     }
 }

@@ -31,6 +31,9 @@ public final class Sequential: UnaryLayer {
         layers.enumerated().map { (String($0.offset), $0.element as any Module) }
     }
 
+    /// The layer at `index` (PyTorch `net[i]`).
+    public subscript(index: Int) -> any UnaryLayer { layers[index] }
+
     /// Applies every layer in turn.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         layers.reduce(x) { h, layer in layer(h) }

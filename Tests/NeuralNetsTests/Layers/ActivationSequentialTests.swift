@@ -46,6 +46,7 @@ import Tensors
         #expect(net.children.map(\.name) == ["0", "1", "2"])
         layerGradCheck([x] + net.parameters) { net(x) }
         #expect(Sequential(SiLU(), ReLU()).layers.count == 2)
+        #expect(net[2] === last)
     }
 
     @Test func trainAndEvalReachTheChildren() {

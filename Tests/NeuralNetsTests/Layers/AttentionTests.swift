@@ -86,6 +86,16 @@ func naiveAttention(q: [Double], k: [Double], v: [Double], batch: Int, channels:
         layerGradCheck([q, frozenKey, v]) { multiHeadAttention(query: q, key: frozenKey, value: v) }
     }
 
+    /// The packed form reads q, k, v from [B, 3, h, d, N] in place: the same values as
+    /// the three-tensor form on the split parts, and its own gradient check.
+    @Test func packedQKV() {
+        let qkv = layerInput([2, 3 * 6, 2, 3], seed: 100)                    // C = 6, 2 heads of 3, N = 6
+        let parts = qkv.reshaped([2, 3, 2, 3, 6]).split(axis: 1, sizes: [1, 1, 1]).map { $0.reshaped([2, 2, 3, 6]) }
+        let expected = multiHeadAttention(query: parts[0], key: parts[1], value: parts[2]).scalars
+        expectLayerValues(multiHeadAttention(qkv: qkv, heads: 2), shape: [2, 6, 2, 3], expected, tolerance: 1e-6)
+        layerGradCheck([qkv]) { multiHeadAttention(qkv: qkv, heads: 2) }
+    }
+
     /// A batch large enough to be split across the cores matches the naive loops too.
     @Test func largeBatchAcrossThreads() {
         let q = layerInput([8, 4, 8, 20], seed: 97), k = layerInput([8, 4, 8, 20], seed: 98), v = layerInput([8, 4, 8, 20], seed: 99)
