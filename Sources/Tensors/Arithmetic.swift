@@ -34,10 +34,9 @@ extension Tensor {
         let out = [Float](unsafeUninitializedCapacity: n) { o, initialized in
             a.scalars.withUnsafeBufferPointer { pa in
                 b.scalars.withUnsafeBufferPointer { pb in
-                    let x = pa.baseAddress!, y = pb.baseAddress!
-                    var k = 0
-                    Kernels.forEachRow(shape: shape, stridesA: sa, stridesB: sb) { oa, ob, len, ia, ib in
-                        let ox = o.baseAddress! + k
+                    let x = pa.baseAddress!, y = pb.baseAddress!, o = o.baseAddress!
+                    Kernels.forEachRowParallel(shape: shape, stridesA: sa, stridesB: sb) { row, oa, ob, len, ia, ib in
+                        let ox = o + row * len                       // the output is contiguous
                         if ia == 1 && ib == 0 {
                             let v = y[ob]
                             for i in 0..<len { ox[i] = f(x[oa + i], v) }
@@ -47,7 +46,6 @@ extension Tensor {
                         } else {
                             for i in 0..<len { ox[i] = f(x[oa + i * ia], y[ob + i * ib]) }
                         }
-                        k += len
                     }
                 }
             }

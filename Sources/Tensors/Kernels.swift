@@ -125,6 +125,29 @@ public enum Kernels {
         }
     }
 
+    /// `forEachRow`, with the rows split across the cores when the shape coalesces
+    /// to at most two axes (rows × a contiguous run, the common case: `[B, C, H, W]`
+    /// against `[1, C, 1, 1]` or `[B, C, 1, 1]`). `body` must only write memory that
+    /// belongs to its own row; callers whose rows share an output use `forEachRow`.
+    public static func forEachRowParallel(
+        shape: [Int], stridesA: [Int], stridesB: [Int],
+        _ body: (_ row: Int, _ offsetA: Int, _ offsetB: Int, _ n: Int, _ innerA: Int, _ innerB: Int) -> Void
+    ) {
+        let (dims, sa, sb) = coalesce(shape, stridesA, stridesB)
+        guard dims.count == 2, !dims.contains(0) else {
+            var row = 0
+            forEachRow(shape: shape, stridesA: stridesA, stridesB: stridesB) { oa, ob, n, ia, ib in
+                body(row, oa, ob, n, ia, ib)
+                row += 1
+            }
+            return
+        }
+        let rows = dims[0], n = dims[1]
+        parallelChunks(rows, grain: n) { range in
+            for r in range { body(r, r * sa[0], r * sb[0], n, sa[1], sb[1]) }
+        }
+    }
+
     /// Merges neighbouring axes that are contiguous in every operand and drops
     /// size-1 axes, so loops run over as few, as long rows as possible.
     static func coalesce(_ shape: [Int], _ sa: [Int], _ sb: [Int]) -> ([Int], [Int], [Int]) {

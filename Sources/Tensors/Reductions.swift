@@ -17,7 +17,12 @@ extension Tensor {
         scalars.withUnsafeBufferPointer { px in
             acc.withUnsafeMutableBufferPointer { pa in
                 let x = px.baseAddress!, a = pa.baseAddress!
-                Kernels.forEachRow(shape: shape, stridesA: shape.contiguousStrides, stridesB: outStrides) { ox, oa, n, ix, ia in
+                // Rows that each end in their own output value (a sum over the last
+                // axes, such as [B, C, H, W] → [B, C, 1, 1]) run in parallel; other
+                // layouts share outputs between rows and run in order.
+                let (dims, _, rowOut) = Kernels.coalesce(shape, shape.contiguousStrides, outStrides)
+                let rowsOwnTheirOutput = dims.count == 2 && rowOut[0] != 0 && rowOut[1] == 0
+                let row: (Int, Int, Int, Int, Int, Int) -> Void = { _, ox, oa, n, ix, ia in
                     if ia == 0 {
                         var s = 0.0
                         for i in 0..<n { s += Double(x[ox + i * ix]) }
@@ -25,6 +30,11 @@ extension Tensor {
                     } else {
                         for i in 0..<n { a[oa + i * ia] += Double(x[ox + i * ix]) }
                     }
+                }
+                if rowsOwnTheirOutput {
+                    Kernels.forEachRowParallel(shape: shape, stridesA: shape.contiguousStrides, stridesB: outStrides, row)
+                } else {
+                    Kernels.forEachRow(shape: shape, stridesA: shape.contiguousStrides, stridesB: outStrides) { row(0, $0, $1, $2, $3, $4) }
                 }
             }
         }

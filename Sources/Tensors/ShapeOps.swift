@@ -191,7 +191,7 @@ public func stack(_ parts: [Tensor], axis: Int = 0) -> Tensor {
 /// Copies a block of `shape` between two strided buffers, row by row.
 func copyRows(shape: [Int], from src: UnsafePointer<Float>, _ srcOffset: Int, _ srcStrides: [Int],
               to dst: UnsafeMutablePointer<Float>, _ dstOffset: Int, _ dstStrides: [Int]) {
-    Kernels.forEachRow(shape: shape, stridesA: srcStrides, stridesB: dstStrides) { oa, ob, n, ia, ib in
+    Kernels.forEachRowParallel(shape: shape, stridesA: srcStrides, stridesB: dstStrides) { _, oa, ob, n, ia, ib in
         let s = src + srcOffset + oa, d = dst + dstOffset + ob
         if ia == 1 && ib == 1 {
             d.update(from: s, count: n)
