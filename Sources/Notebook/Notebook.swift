@@ -40,6 +40,7 @@ public final class Notebook {
     private var outputs: [(line: Int, output: NotebookOutput)] = []
     private let started = Date()
     private var figureCount = 0
+    private var announcedExercises: Set<String> = []
 
     /// Parses the command line (`arguments` defaults to the process's), prepares the
     /// output folder and prints the chapter banner. Invalid options print what is
@@ -123,18 +124,22 @@ public final class Notebook {
     // MARK: Exercises
 
     /// With `--mine`, runs the learner's solution of exercise `number`; when it is not
-    /// done yet (it throws `NotImplemented`) or fails, prints one line and uses the
-    /// reference instead. Without `--mine`, uses the reference.
+    /// done yet (it throws `NotImplemented`) or fails, uses the reference instead.
+    /// Without `--mine`, uses the reference. Which one was used is said once per
+    /// exercise, however often the chapter calls it.
     public func exercise<T>(_ number: String, mine: () throws -> T, reference: () -> T) -> T {
         guard options.mine else { return reference() }
+        func say(_ text: String) {
+            if announcedExercises.insert(number).inserted { Console.write("  exercise \(number): \(text)\n") }
+        }
         do {
             let value = try mine()
-            Console.write("  exercise \(number): using your solution\n")
+            say("using your solution")
             return value
         } catch is NotImplemented {
-            Console.write("  exercise \(number): not done yet — using the reference solution\n")
+            say("not done yet — using the reference solution")
         } catch {
-            Console.write("  exercise \(number): your solution threw \(error) — using the reference solution\n")
+            say("your solution threw \(error) — using the reference solution")
         }
         return reference()
     }

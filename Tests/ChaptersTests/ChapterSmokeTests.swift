@@ -52,6 +52,18 @@ struct ChapterSmokeTests {
         #expect(notebookA == notebookB, "notebook.md differs between two runs with the same seed")
     }
 
+    @Test("--mine runs and says once per exercise whose version it uses")
+    func mine() throws {
+        let run = try ChapterRunner.run("chapter01", ["--quick", "--mine"])
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        #expect(run.status == 0, "chapter01 --mine exited with \(run.status): \(run.errors)")
+        for exercise in ["1.1", "1.2", "1.3"] {
+            let lines = run.output.split(separator: "\n").filter { $0.contains("exercise \(exercise):") }
+            #expect(lines.count == 1, "exercise \(exercise) announced \(lines.count) times")
+            #expect(lines.allSatisfy { $0.contains("using your solution") || $0.contains("not done yet") })
+        }
+    }
+
     @Test("an invalid option prints what is wrong and exits with status 64")
     func badOption() throws {
         for arguments in [["--seed", "minus-one"], ["--frobnicate"], ["--seed", "-3"]] {
