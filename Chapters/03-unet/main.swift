@@ -76,6 +76,10 @@ let features = withNoGrad { () -> [String: Tensor] in
 rows.append(["total", "", "\(unet.parameterCount)"])
 nb.table(["block", "output shape", "parameters"], rows)
 nb.print("The same call in one line: unet(x, t) → \(withNoGrad { unet(batch, t) }.shape)")
+let timingBatch = digits.batch(nb.quick ? 8 : 64).images                     // [64, 1, 28, 28]
+nb.timed("forward pass of a batch of \(timingBatch.shape[0]) (no gradient)") {
+    _ = withNoGrad { unet(timingBatch, [Float](repeating: 500, count: timingBatch.shape[0])) }
+}
 
 /*:
  The parameters sit mostly in the middle: 128-channel 3×3 convolutions have

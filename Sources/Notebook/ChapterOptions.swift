@@ -33,3 +33,15 @@ public struct ChapterOptions: ParsableArguments, Sendable {
 }
 
 import Foundation
+
+/// The chapter's command line as a command, so that usage and help name the
+/// executable that is running (`chapter02`), not a generic name.
+struct ChapterCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: URL(fileURLWithPath: CommandLine.arguments.first ?? "chapter").lastPathComponent,
+            abstract: "Runs a chapter of the diffusion course and writes its figures and notebook.md.")
+    }
+
+    @OptionGroup var options: ChapterOptions
+}

@@ -46,7 +46,7 @@ public final class Notebook {
     /// output folder and prints the chapter banner. Invalid options print what is
     /// wrong and exit with status 64; `--help` prints the usage and exits 0.
     public init(chapter: Int, title: String, arguments: [String]? = nil, sourcePath: String = #filePath) {
-        let options = ChapterOptions.parseOrExit(arguments)
+        let options = ChapterCommand.parseOrExit(arguments).options
         self.options = options
         self.chapter = chapter
         self.title = title
