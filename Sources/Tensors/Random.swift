@@ -57,9 +57,9 @@ extension RandomNumberGenerator {
     public mutating func nextNormalPair() -> (Float, Float) {
         let u1 = 1 - nextUniformDouble()          // in (0, 1]: log never sees 0
         let u2 = nextUniformDouble()
-        let r = (-2 * Foundation_log(u1)).squareRoot()
+        let r = (-2 * log(u1)).squareRoot()
         let theta = 2 * Double.pi * u2
-        return (Float(r * Foundation_cos(theta)), Float(r * Foundation_sin(theta)))
+        return (Float(r * cos(theta)), Float(r * sin(theta)))
     }
 
     /// A standard normal value (the pair's second value is discarded).
@@ -88,9 +88,6 @@ extension RandomNumberGenerator {
     }
 }
 
-@inline(__always) func Foundation_log(_ x: Double) -> Double { log(x) }
-@inline(__always) func Foundation_cos(_ x: Double) -> Double { cos(x) }
-@inline(__always) func Foundation_sin(_ x: Double) -> Double { sin(x) }
 
 extension Tensor {
     /// Values drawn uniformly from [low, high).

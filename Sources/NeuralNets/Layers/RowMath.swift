@@ -8,17 +8,10 @@
 /// Values summed in Float before a block total is added in Double.
 private let blockLength = 512
 
-/// Σ p[i] for i in 0..<count.
+/// Σ p[i] for i in 0..<count (summed like `sumOfValuesDouble`, rounded to Float).
 @inline(__always)
 func sumOfValues(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
-    Float(blockedSum(count) { start, end in
-        var acc = SIMD8<Float>(repeating: 0)
-        var i = start
-        while i + 8 <= end { acc += load8(p, i); i += 8 }
-        var s = acc.sum()
-        while i < end { s += p[i]; i += 1 }
-        return s
-    })
+    Float(sumOfValuesDouble(p, count))
 }
 
 /// Σ (p[i] − mean)² for i in 0..<count, in Double.
