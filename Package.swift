@@ -29,6 +29,7 @@ let package = Package(
     products: [
         .library(name: "DiffusionKit", targets: ["DiffusionKit"]),
         .executable(name: "kit-bench", targets: ["kit-bench"]),
+        .executable(name: "kit-pretrain", targets: ["kit-pretrain"]),
     ],
     traits: [
         .trait(name: "Exercises", description: "Grade the learner's stubs in Exercises/ (the default)."),
@@ -47,17 +48,21 @@ let package = Package(
             name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),   // glibc mallopt (Linux)
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib",                     // gunzip for MNIST's .gz files
+            providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: library
         .target(name: "Tensors", dependencies: ["CBLAS", "CMalloc"], swiftSettings: optimized),
         .target(name: "Figures", dependencies: ["Tensors", "CPNG"], swiftSettings: optimized),
         .target(name: "NeuralNets", dependencies: ["Tensors", "CBLAS"], swiftSettings: optimized),
-        .target(name: "Datasets", dependencies: ["Tensors"], swiftSettings: optimized),
+        .target(name: "Datasets", dependencies: ["Tensors", "CZlib"], swiftSettings: optimized),
         .target(name: "Diffusion", dependencies: ["Tensors", "NeuralNets"], swiftSettings: optimized),
+        .target(name: "Metrics", dependencies: ["Tensors", "NeuralNets", "Datasets"], swiftSettings: optimized),
         .target(
             name: "Notebook",
             dependencies: ["Figures", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .target(name: "DiffusionKit", dependencies: ["Tensors", "NeuralNets", "Figures", "Datasets", "Diffusion", "Notebook"]),
+        .target(name: "DiffusionKit", dependencies: ["Tensors", "NeuralNets", "Figures", "Datasets", "Diffusion", "Metrics", "Notebook"]),
 
         // MARK: chapters
         // Each chapter is an executable whose main.swift is the notebook.
@@ -70,6 +75,10 @@ let package = Package(
                           path: "Chapters/02-noise-schedules", swiftSettings: chapterSettings),
         .executableTarget(name: "chapter03", dependencies: ["DiffusionKit", "Exercises"],
                           path: "Chapters/03-unet", swiftSettings: chapterSettings),
+        .executableTarget(name: "chapter04", dependencies: ["DiffusionKit", "Exercises", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Chapters/04-training", swiftSettings: chapterSettings),
+        .executableTarget(name: "chapter05", dependencies: ["DiffusionKit", "Exercises", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Chapters/05-ddpm-sampling", swiftSettings: chapterSettings),
 
         // MARK: exercises
         .target(name: "Exercises", dependencies: ["DiffusionKit"], path: "Exercises"),
@@ -79,6 +88,11 @@ let package = Package(
         .executableTarget(
             name: "kit-bench", dependencies: ["Tensors", "NeuralNets", "Datasets", "CBLAS"], path: "Sources/kit-bench",
             swiftSettings: optimized),
+        // Produces the weights in Pretrained/ (see the README for the exact commands).
+        .executableTarget(
+            name: "kit-pretrain",
+            dependencies: ["DiffusionKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/kit-pretrain", swiftSettings: optimized),
 
         // MARK: tests
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
@@ -86,10 +100,11 @@ let package = Package(
         // Its Fixtures/ (PyTorch weights, inputs, outputs, gradients) are read through #filePath.
         .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets", "Tensors"], exclude: ["Fixtures"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "Figures"]),
-        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensors"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensors", "NeuralNets"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Datasets", "NeuralNets", "Tensors"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         // Runs every chapter with --quick (the executables are built for it).
-        .testTarget(name: "ChaptersTests", dependencies: ["Figures", "chapter01", "chapter02", "chapter03"]),
+        .testTarget(name: "ChaptersTests", dependencies: ["Figures", "chapter01", "chapter02", "chapter03", "chapter04", "chapter05"]),
         // The grader: checks the learner's Exercises by default, the Solutions with
         // `--traits Solutions`.
         .testTarget(

@@ -37,11 +37,24 @@ import Foundation
 /// The chapter's command line as a command, so that usage and help name the
 /// executable that is running (`chapter02`), not a generic name.
 struct ChapterCommand: ParsableCommand {
-    static var configuration: CommandConfiguration {
-        CommandConfiguration(
-            commandName: URL(fileURLWithPath: CommandLine.arguments.first ?? "chapter").lastPathComponent,
-            abstract: "Runs a chapter of the diffusion course and writes its figures and notebook.md.")
-    }
+    static var configuration: CommandConfiguration { chapterConfiguration }
 
     @OptionGroup var options: ChapterOptions
+}
+
+/// The chapter's command line with flags of the chapter's own after the shared ones.
+struct ChapterCommandWithFlags<Flags: ParsableArguments>: ParsableCommand {
+    static var configuration: CommandConfiguration { chapterConfiguration }
+
+    @OptionGroup var options: ChapterOptions
+    @OptionGroup(title: "Chapter options") var flags: Flags
+
+    init() {}
+}
+
+/// Usage and help name the executable that is running.
+private var chapterConfiguration: CommandConfiguration {
+    CommandConfiguration(
+        commandName: URL(fileURLWithPath: CommandLine.arguments.first ?? "chapter").lastPathComponent,
+        abstract: "Runs a chapter of the diffusion course and writes its figures and notebook.md.")
 }

@@ -45,8 +45,27 @@ public final class Notebook {
     /// Parses the command line (`arguments` defaults to the process's), prepares the
     /// output folder and prints the chapter banner. Invalid options print what is
     /// wrong and exit with status 64; `--help` prints the usage and exits 0.
-    public init(chapter: Int, title: String, arguments: [String]? = nil, sourcePath: String = #filePath) {
-        let options = ChapterCommand.parseOrExit(arguments).options
+    public convenience init(chapter: Int, title: String, arguments: [String]? = nil, sourcePath: String = #filePath) {
+        self.init(chapter: chapter, title: title, options: ChapterCommand.parseOrExit(arguments).options,
+                  sourcePath: sourcePath)
+    }
+
+    /// A chapter with flags of its own (say chapter 04's `--steps` and `--dataset`):
+    /// parses the shared options and `Flags` from one command line, so `--help` lists
+    /// both and any invalid value exits with status 64 before the chapter starts.
+    ///
+    /// ```swift
+    /// let (nb, flags) = Notebook.withFlags(TrainingFlags.self, chapter: 4, title: "Training")
+    /// ```
+    public static func withFlags<Flags: ParsableArguments>(
+        _ flags: Flags.Type, chapter: Int, title: String, arguments: [String]? = nil,
+        sourcePath: String = #filePath
+    ) -> (Notebook, Flags) {
+        let command = ChapterCommandWithFlags<Flags>.parseOrExit(arguments)
+        return (Notebook(chapter: chapter, title: title, options: command.options, sourcePath: sourcePath), command.flags)
+    }
+
+    private init(chapter: Int, title: String, options: ChapterOptions, sourcePath: String) {
         self.options = options
         self.chapter = chapter
         self.title = title

@@ -1,0 +1,3 @@
+import DiffusionKit
+let nb = Notebook(chapter: 5, title: "DDPM sampling")
+nb.finish()

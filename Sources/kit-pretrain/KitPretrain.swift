@@ -1,0 +1,11 @@
+// kit-pretrain — produces the weights in Pretrained/.
+import ArgumentParser
+import DiffusionKit
+
+@main
+struct KitPretrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kit-pretrain",
+        abstract: "Trains the models whose weights ship in Pretrained/.",
+        subcommands: [])
+}
