@@ -14,8 +14,10 @@ import Foundation
 public final class ProgressBar {
     /// What the loop does, shown at the left.
     public let label: String
-    /// The number of steps when done.
-    public let total: Int
+    /// The number of steps when done (a loop with a time budget updates its estimate).
+    public var total: Int {
+        didSet { total = max(total, 1) }
+    }
     /// The unit of a step in the rate ("it/s" by default).
     public let unit: String
 
@@ -60,6 +62,12 @@ public final class ProgressBar {
         } else if drawnOnce || elapsed >= 0.5 {
             draw(final: true)
         }
+    }
+
+    /// Moves below a bar drawn in place, so that other output can be printed; the
+    /// next `update` draws the bar again underneath.
+    public func pause() {
+        if terminal && drawnOnce { Console.write("\n") }
     }
 
     /// The bar's text for the current state.

@@ -8,6 +8,8 @@ import Solutions
 typealias Ch01 = Solutions.Chapter01
 typealias Ch02 = Solutions.Chapter02
 typealias Ch03 = Solutions.Chapter03
+typealias Ch04 = Solutions.Chapter04
+typealias Ch05 = Solutions.Chapter05
 /// Where the graded code lives, for messages.
 let gradedFolder = "Solutions"
 #else
@@ -15,6 +17,8 @@ import Exercises
 typealias Ch01 = Exercises.Chapter01
 typealias Ch02 = Exercises.Chapter02
 typealias Ch03 = Exercises.Chapter03
+typealias Ch04 = Exercises.Chapter04
+typealias Ch05 = Exercises.Chapter05
 /// Where the graded code lives, for messages.
 let gradedFolder = "Exercises"
 #endif

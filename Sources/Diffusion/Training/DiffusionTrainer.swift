@@ -1,0 +1,94 @@
+// DiffusionTrainer.swift — one training step of a diffusion model, and its state.
+//
+// A step (DDPM Algorithm 1 with today's refinements):
+//   1. draw t, ε and the loss of the batch (DiffusionLoss.swift)
+//   2. backward: gradients of every parameter
+//   3. clip the gradients to a global norm of 1
+//   4. AdamW step with the warmed-up learning rate
+//   5. update the EMA of the weights (sampling uses the EMA; warm-up keeps it from
+//      remembering the random initial weights)
+// Every step draws from its own generator, seeded by (seed, step): a run resumed from
+// a checkpoint continues exactly as if it had never stopped.
+
+import NeuralNets
+import Tensors
+
+/// The result of one training step.
+public struct TrainingStepResult: Sendable {
+    /// The step just completed (1 for the first).
+    public let step: Int
+    /// The batch's (weighted) loss.
+    public let loss: Float
+    /// The gradient's global norm before clipping.
+    public let gradientNorm: Float
+    /// The learning rate used.
+    public let learningRate: Float
+}
+
+/// Trains a `DiffusionModel` on batches of clean data.
+public final class DiffusionTrainer {
+    /// The network being trained.
+    public let model: DiffusionModel
+    /// The noise schedule (T and the β's).
+    public let schedule: NoiseSchedule
+    /// Objective, batch size, learning rate, clipping, EMA and seed.
+    public let configuration: TrainingConfiguration
+    /// AdamW over the model's parameters.
+    public let optimizer: AdamW
+    /// The EMA of the model's parameters.
+    public let ema: EMA
+    /// The number of completed steps.
+    public internal(set) var step = 0
+    /// The loss history.
+    public var log: TrainingLog
+
+    /// A trainer for `model` (in training mode) with a fresh optimizer and EMA.
+    public init(model: DiffusionModel, schedule: NoiseSchedule, configuration: TrainingConfiguration = .init()) {
+        precondition(configuration.batchSize > 0, "DiffusionTrainer: batch size must be positive")
+        self.model = model
+        self.schedule = schedule
+        self.configuration = configuration
+        model.module.train()
+        optimizer = AdamW(parameters: model.module.parameters, learningRate: configuration.learningRate,
+                          weightDecay: configuration.weightDecay)
+        ema = EMA(namedParameters: model.module.namedParameters, beta: configuration.emaBeta, warmup: .linear)
+        log = TrainingLog(timesteps: schedule.timesteps)
+    }
+
+    /// The generator of step `step`: a function of the seed and the step only.
+    public func generator(forStep step: Int) -> SeededGenerator {
+        SeededGenerator(seed: configuration.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(step + 1))
+    }
+
+    /// Runs one step on the clean batch `x0` [B, …] (drawn by the caller, usually with
+    /// `generator(forStep:)`), using `rng` for t and ε.
+    @discardableResult
+    public func trainStep(_ x0: Tensor, using rng: inout SeededGenerator, elapsed: Double = 0) -> TrainingStepResult {
+        let lr = configuration.learningRate(at: step)
+        optimizer.learningRate = lr
+        optimizer.zeroGrad()
+        let result = diffusionLoss(model: model.denoiser, x0: x0, schedule: schedule,          // (1)
+                                   objective: configuration.objective,
+                                   minSNRGamma: configuration.minSNRGamma, using: &rng)
+        result.loss.backward()                                                                  // (2)
+        let norm = clipGradNorm(optimizer.parameters,                                           // (3)
+                                maxNorm: configuration.gradientClip ?? .greatestFiniteMagnitude)
+        if norm.isFinite {                    // a non-finite gradient would poison the weights: skip it
+            optimizer.step()                                                                    // (4)
+            ema.update(step: step)                                                              // (5)
+        }
+        step += 1
+        let loss = result.loss.scalars[0]
+        log.append(step: step, loss: loss, perItem: result.perItem, t: result.t, learningRate: lr,
+                   gradientNorm: norm, elapsed: elapsed)
+        return TrainingStepResult(step: step, loss: loss, gradientNorm: norm, learningRate: lr)
+    }
+
+    /// Runs `body` with the EMA weights in the model (and eval mode), then puts the
+    /// live weights back.
+    public func withEMAWeights<R>(_ body: () throws -> R) rethrows -> R {
+        model.module.eval()
+        defer { model.module.train() }
+        return try ema.withAveragedParameters(body)
+    }
+}

@@ -1,0 +1,103 @@
+// TrainingLoop.swift — the loop around `trainStep`: budget, progress bar, CSV log,
+// periodic checkpoints, previews and Ctrl-C.
+
+import Foundation
+import Notebook
+import NeuralNets
+import Tensors
+
+/// How a training loop ended.
+public enum TrainingOutcome: Sendable, Equatable {
+    /// The budget was used up.
+    case finished
+    /// Ctrl-C: a checkpoint was written at the step reached.
+    case interrupted
+}
+
+/// The loop's side jobs: where to log and checkpoint, and what to call now and then.
+public struct TrainingLoopOptions {
+    /// The CSV loss log (`nil`: none).
+    public var csvPath: String?
+    /// The checkpoint written every `checkpointEvery` steps, at the end and on Ctrl-C.
+    public var checkpointPath: String?
+    /// Steps between checkpoints.
+    public var checkpointEvery = 500
+    /// Seconds between calls of `preview` (say, a grid of samples).
+    public var previewInterval: Double = 180
+    /// Called every `previewInterval` seconds with the trainer.
+    public var preview: ((DiffusionTrainer) -> Void)?
+    /// Extra metadata for the checkpoints (the dataset, …).
+    public var metadata: [String: String] = [:]
+    /// The progress bar's label.
+    public var label = "training"
+
+    /// No log, no checkpoints, no previews.
+    public init() {}
+}
+
+extension DiffusionTrainer {
+    /// Trains until `budget` is spent or Ctrl-C, drawing each step's clean batch with
+    /// `data` from that step's generator.
+    /// - Throws: `CheckpointError` if a checkpoint cannot be written.
+    public func run(budget: TrainingBudget, options: TrainingLoopOptions = .init(),
+                    data: (inout SeededGenerator) -> Tensor) throws -> TrainingOutcome {
+        let start = Date()
+        let firstStep = step
+        let csv = try options.csvPath.map { path in
+            try CSVWriter(path: path, header: TrainingLog.csvHeader, lines: log.records.map(TrainingLog.csvLine))
+        }
+        let estimatedTotal: () -> Int = { [self] in
+            switch budget {
+            case .steps(let n): return n
+            case .minutes(let m):
+                let done = step - firstStep
+                let seconds = Date().timeIntervalSince(start)
+                guard done > 0, seconds > 0 else { return firstStep + 1 }
+                return firstStep + max(done, Int(Double(done) * m * 60 / seconds))
+            }
+        }
+        let bar = ProgressBar(options.label, total: estimatedTotal(), unit: "step")
+        var lastPreview = Date()
+        var lastCheckpointStep = step
+        TrainingInterrupt.install()
+        defer { TrainingInterrupt.uninstall() }
+
+        func saveCheckpoint() throws {
+            guard let path = options.checkpointPath, step > lastCheckpointStep || !FileManager.default.fileExists(atPath: path) else { return }
+            try DiffusionCheckpoint.save(self, to: path, extra: options.metadata)
+            lastCheckpointStep = step
+        }
+
+        func budgetSpent() -> Bool {
+            switch budget {
+            case .steps(let n): return step >= n
+            case .minutes(let m): return Date().timeIntervalSince(start) >= m * 60
+            }
+        }
+
+        while !budgetSpent() {
+            var rng = generator(forStep: step)
+            let x0 = data(&rng)                                                        // [B, …]
+            let result = trainStep(x0, using: &rng, elapsed: Date().timeIntervalSince(start))
+            if let csv, let record = log.records.last { csv.append(TrainingLog.csvLine(record)) }
+            bar.total = estimatedTotal()
+            let rate = Double(step - firstStep) / max(Date().timeIntervalSince(start), 1e-9)
+            bar.update(step, info: String(format: "loss %.4f  %.0f img/s", log.smoothedLoss ?? result.loss,
+                                          rate * Double(x0.shape[0])))
+            if TrainingInterrupt.requested {
+                bar.finish()
+                try saveCheckpoint()
+                return .interrupted
+            }
+            if options.checkpointPath != nil, step % options.checkpointEvery == 0 { try saveCheckpoint() }
+            if let preview = options.preview, Date().timeIntervalSince(lastPreview) >= options.previewInterval {
+                bar.pause()
+                preview(self)
+                lastPreview = Date()
+            }
+        }
+        bar.finish()
+        try saveCheckpoint()
+        return .finished
+    }
+}
