@@ -6,6 +6,7 @@
 //   ClassifierInference.swift    batched no-grad predictions and accuracy
 //   ClassifierTrainer.swift      how those weights were trained (kit-pretrain classifier)
 //   CrossEntropy.swift           the training loss
+//   RowArgmax.swift              predicted class of each row of probabilities
 //   Recognisability.swift        share of samples the classifier is confident about
 //   ClassCoverage.swift          histogram of predicted classes and its entropy
 //   FeatureStatistics.swift      means and covariances of feature sets, in Double
@@ -15,3 +16,5 @@
 //   DigitReport.swift            the result, with a table for printing
 // For 2-D toys (or any point clouds):
 //   SlicedWasserstein.swift      sliced W1 distance, and its noise floor
+// Support:
+//   Precondition.swift           precondition messages that survive -O

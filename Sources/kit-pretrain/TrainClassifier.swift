@@ -1,7 +1,7 @@
 // TrainClassifier.swift — `kit-pretrain classifier`: trains the digit classifier whose
 // weights ship as Pretrained/digit-classifier.safetensors.
 //
-//     swift run -c release kit-pretrain classifier --steps 1500 --seed 0 \
+//     swift run -c release kit-pretrain classifier --steps 1000 --seed 0 \
 //         --out Pretrained/digit-classifier.safetensors
 //
 // Every step draws a fresh batch of SyntheticDigits from the training seed (see
@@ -12,7 +12,6 @@
 import ArgumentParser
 import DiffusionKit
 import Foundation
-import Metrics
 
 struct TrainClassifier: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +19,7 @@ struct TrainClassifier: ParsableCommand {
         abstract: "Trains the digit classifier used by the metrics (FD-digits, recognisability).")
 
     @Option(help: "Training steps, one fresh batch each.")
-    var steps = 1500
+    var steps = 1000
 
     @Option(help: "Seed of the training stream (model initialisation, digits, noise).")
     var seed: UInt64 = 0
@@ -108,7 +107,7 @@ struct TrainClassifier: ParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw CheckpointError.cannotWrite(path: path, reason: "cannot create folder \(folder): \(error.localizedDescription)")
+            throw CheckpointError.cannotWrite(path: path, reason: "cannot create folder \(folder)")
         }
         guard FileManager.default.isWritableFile(atPath: folder) else {
             throw CheckpointError.cannotWrite(path: path, reason: "folder \(folder) is not writable")

@@ -72,7 +72,7 @@ import Testing
     }
 
     /// Gaussian samples: N(μa, diag σa²) against N(μb, diag σb²) in 3-D, closed form
-    /// ‖Δμ‖² + Σ(σa − σb)² = 3.3125. With N = 20,000 per set, each sample mean is off
+    /// ‖Δμ‖² + Σ(σa − σb)² = 2 + 1.25 = 3.25. With N = 20,000 per set, each sample mean is off
     /// by ≈ σ/√N ≤ 0.014 and each sample std by ≈ σ/√(2N) ≤ 0.01, which moves FD by
     /// about 2·|Δμ|·0.014 + 2·|Δσ|·0.01 ≈ 0.06 at most (one standard deviation is
     /// smaller; the finite-N bias is ≈ D·σ²/N ≈ 0.001). Tolerance 0.1.
@@ -92,7 +92,7 @@ import Testing
             expected += dm * dm + ds * ds
         }
         let fd = frechetDistance(a, b)
-        #expect(abs(expected - 3.3125) < 1e-12)
+        #expect(abs(expected - 3.25) < 1e-12)
         #expect(abs(fd - expected) < 0.1, "FD \(fd), closed form \(expected)")
     }
 
