@@ -1,3 +1,278 @@
+/*:
+ # Chapter 04 — Training a diffusion model
+
+ Chapters 01–03 built the two halves of a diffusion model: a forward process that
+ turns data into noise in closed form, and a network $\varepsilon_\theta(x_t, t)$
+ that sees a noisy image and the time. Training joins them. DDPM's Algorithm 1 is
+ four lines: take a clean image $x_0$, draw $t \sim \mathrm{Uniform}\{0,\dots,T-1\}$
+ and $\varepsilon \sim \mathcal N(0, I)$, make $x_t$, and take a gradient step on
+
+ $$L = \lVert \varepsilon - \varepsilon_\theta(\sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon,\ t)\rVert^2 .$$
+
+ This chapter trains a 2-D model in seconds, then the reference U-Net on digits
+ for ten minutes (`--minutes`, `--steps`), and measures what it draws.
+ Ctrl-C saves a checkpoint; `swift run chapter04 --resume` continues from it.
+ */
 import DiffusionKit
-let nb = Notebook(chapter: 4, title: "Training")
+import Exercises
+import Foundation
+
+let (nb, flags) = Notebook.withFlags(TrainingFlags.self, chapter: 4, title: "Training")
+let preset = flags.model ?? (nb.quick ? .unetSmall : .unetDigits)
+let schedule = NoiseSchedule(flags.schedule, timesteps: flags.timesteps)
+let T = schedule.timesteps
+
+/*:
+ ## The loss of one batch
+
+ Eight digits, eight timesteps spread over $[0, T)$, eight noises: the loss of an
+ untrained network is about 1, because it predicts almost nothing and
+ $\mathbb E[\varepsilon^2] = 1$. This is **exercise 4.1** (`Chapter04.trainingLoss`).
+ */
+var initRNG = SeededGenerator(seed: nb.options.seed)
+let model = preset.make(using: &initRNG)
+var digitStream = SyntheticDigits(seed: nb.options.seed)
+let lossBatch = digitStream.batch(8).images                                     // [8, 1, 28, 28]
+let lossT = (0..<8).map { $0 * (T - 1) / 7 }                                    // 0 … T−1
+let lossNoise = Tensor.randn(lossBatch.shape, using: &nb.rng)                   // ε  [8, 1, 28, 28]
+let firstLoss = withNoGrad {
+    nb.exercise("4.1", mine: { try Chapter04.trainingLoss(model: model.denoiser, x0: lossBatch, noise: lossNoise,
+                                                          t: lossT, alphasCumprod: schedule.alphasCumprod) },
+                reference: { diffusionLoss(model: model.denoiser, x0: lossBatch, noise: lossNoise, t: lossT,
+                                           schedule: schedule).loss })
+}
+nb.print("loss of the untrained \(preset.rawValue) on 8 digits at t = \(lossT): \(Console.number(Double(firstLoss.item)))")
+
+/*:
+ ## What to predict: ε, x₀ or v
+
+ Predicting the noise is one choice of three. Given $x_t$, any one of $\varepsilon$,
+ $x_0$ and the *velocity* $v = \sqrt{\bar\alpha}\,\varepsilon - \sqrt{1-\bar\alpha}\,x_0$
+ determines the others (`--objective eps|x0|v`). They weigh the timesteps
+ differently: an ε-loss hardly cares about late, noisy $t$ where $x_0$ is unknowable
+ anyway, and an $x_0$-loss is dominated by early $t$. **Min-SNR-γ** weighting
+ (Hang et al. 2023, `--min-snr`) evens them out with weights $\min(\mathrm{snr}, 5)/\mathrm{snr}$
+ for ε. The v target and that weight are **exercise 4.3**.
+ */
+let vDigit = lossBatch.slice(axis: 0, 0..<1)                             // [1, 1, 28, 28]
+let vNoise = lossNoise.slice(axis: 0, 0..<1)
+let vTime = [T / 2]
+let vTarget = nb.exercise("4.3", mine: { try Chapter04.vTarget(x0: vDigit, noise: vNoise, t: vTime, alphasCumprod: schedule.alphasCumprod) },
+                          reference: { Objective.v.target(x0: vDigit, noise: vNoise, t: vTime, schedule: schedule) })
+nb.images(concat([vDigit, vNoise.clamped(min: -1, max: 1), schedule.addNoise(vDigit, noise: vNoise, t: vTime),
+                  vTarget.clamped(min: -1, max: 1)], axis: 0),
+          name: "targets", caption: "x₀, ε, x_t and v at t = \(T / 2) (ε and v clipped to [−1, 1] for display)", columns: 4, scale: 4)
+
+let allT = Array(0..<T)
+let epsWeights = nb.exercise("4.3", mine: { try Chapter04.minSNRWeights(t: allT, alphasCumprod: schedule.alphasCumprod, gamma: 5).scalars },
+                             reference: { Objective.epsilon.minSNRWeights(t: allT, schedule: schedule) })
+let snrSeries = Objective.allCases.map { objective -> Series in
+    let w = objective == .epsilon ? epsWeights : objective.minSNRWeights(t: allT, schedule: schedule)
+    return Series("\(objective.rawValue)-prediction", x: allT.map(Double.init), y: w.map(Double.init))
+}
+nb.plot(Plot.lines(snrSeries, title: "Min-SNR-5 loss weights", xLabel: "timestep t", yLabel: "weight", logY: true),
+        name: "min-snr-weights", caption: "Min-SNR-5 weights over t for the three objectives (\(flags.schedule.rawValue) schedule, T = \(T))")
+
+/*:
+ ## Averaging the weights: the EMA
+
+ Samples come from an exponential moving average of the weights, not the weights
+ themselves: $\bar\theta \leftarrow d\,\bar\theta + (1-d)\,\theta$ after each step.
+ With $d = 0.999$ from the start, the average would remember the random initial
+ weights for thousands of steps, so $d$ warms up as $\min(\beta, (1+n)/(10+n))$.
+ Both are **exercise 4.2**. Here a noisy "parameter" drifts from 0 to 1; the EMA
+ follows it smoothly.
+ */
+let emaSteps = 400
+var parameter = Tensor(shape: [1], scalars: [0])
+var shadow = parameter
+var rawTrack: [Double] = [], emaTrack: [Double] = [], decays: [Double] = []
+for n in 0..<emaSteps {
+    let target: Float = n < 100 ? 0 : 1
+    parameter = Tensor(shape: [1], scalars: [target + 0.3 * nb.rng.nextNormal()])
+    let d = nb.exercise("4.2", mine: { try Chapter04.emaDecay(step: n, beta: 0.98) },
+                        reference: { EMAWarmup.linear.decay(step: n, beta: 0.98) })
+    shadow = nb.exercise("4.2", mine: { try Chapter04.emaUpdate(shadow: shadow, parameter: parameter, decay: d) },
+                         reference: { d * shadow + (1 - d) * parameter })
+    rawTrack.append(Double(parameter.item)); emaTrack.append(Double(shadow.item)); decays.append(Double(d))
+}
+nb.figure(Figure([
+    Plot.lines([Series("parameter", y: rawTrack), Series("EMA (β = 0.98, warm-up)", y: emaTrack)],
+               title: "A noisy parameter and its EMA", xLabel: "step", yLabel: "value"),
+    Plot.lines([Series("decay d", y: decays)], title: "The warm-up of the decay", xLabel: "step", yLabel: "d", legend: .bottomRight),
+], columns: 2, panelWidth: 480, panelHeight: 340), name: "ema", caption: "The EMA follows the parameter's drift and ignores its noise")
+
+/*:
+ ## A warm-up in two dimensions: the swiss roll
+
+ The same training loop on 2-D points and the reference MLP (`mlp-toy2d`) converges
+ in seconds. The forward frames noise the roll; the reverse frames are DDPM's
+ ancestral sampler (chapter 05) walking fresh noise back to the roll.
+ */
+let toySteps = nb.quick ? 300 : 4000
+let toy = ToyTraining.trainer(seed: nb.options.seed, batchSize: nb.quick ? 256 : 1024)
+_ = try! toy.run(budget: .steps(toySteps), options: { var o = TrainingLoopOptions(); o.label = "swiss roll"; return o }()) { rng in
+    SwissRoll.sample(toy.configuration.batchSize, using: &rng)                   // [B, 2]
+}
+nb.print("toy model: \(toySteps) steps, smoothed loss \(Console.number(Double(toy.log.smoothedLoss ?? .nan)))")
+let frames = [999, 750, 500, 250, 100].map { $0 * (T - 1) / 999 }
+let pointCount = nb.quick ? 500 : 2000
+let roll = SwissRoll.sample(pointCount, using: &nb.rng)                         // [N, 2]
+let toySampler = DDPMSampler(schedule: toy.schedule, clipRange: nil)   // 2-D data is not confined to [−1, 1]
+let reverse = toy.withEMAWeights {
+    toySampler.sample(shape: [pointCount, 2], model: toy.model.denoiser, using: &nb.rng, snapshotsAt: Set(frames))
+}
+func scatterPanel(_ points: Tensor, _ title: String) -> Plot {
+    Plot.scatter([try! Series(points: points)], title: title, xRange: -3.5...3.5, yRange: -3.5...3.5, equalAxes: true, legend: .none)
+}
+let rollNoise = Tensor.randn(roll.shape, using: &nb.rng)
+nb.figure(Figure(([0] + frames.reversed()).map { t in
+    scatterPanel(toy.schedule.addNoise(roll, noise: rollNoise, t: [Int](repeating: t, count: pointCount)), "forward t = \(t)")
+} + reverse.snapshots.map { scatterPanel($0.xt, "reverse t = \($0.t)") } + [scatterPanel(reverse.x0, "reverse: x₀")],
+                 columns: 6, panelWidth: 260, panelHeight: 260),
+          name: "swiss-roll-frames", caption: "Top: the forward process on the data. Bottom: the trained model's reverse process from noise")
+var toyMetricRNG = SeededGenerator(seed: nb.options.seed &+ 7)
+let toyDistance = slicedWassersteinWithFloor(reverse.x0, data: { n, g in SwissRoll.sample(n, using: &g) }, using: &toyMetricRNG)
+nb.table(["sliced Wasserstein-1, n = \(pointCount)", "distance"], [
+    ["model samples vs fresh data", Console.number(toyDistance.distance)],
+    ["fresh data vs fresh data (noise floor)", Console.number(toyDistance.floor)],
+    ["ratio (≤ 2 is as good as this n can tell)", Console.number(toyDistance.ratio)]])
+
+/*:
+ ## Training the U-Net on digits
+
+ Now the real thing: the reference U-Net (`--model`, `unet-digits` by default) on
+ 28×28 digits with batches of 64. Every few
+ minutes the loop draws a preview from the EMA weights, always from the same noise,
+ so the grids below show one set of samples sharpening. Each preview uses DDPM on
+ 100 evenly spaced timesteps (chapter 05 explains why that is allowed) to stay quick.
+ */
+let data = DigitData.load(flags, nb: nb)
+var config = TrainingConfiguration()
+config.objective = flags.objective
+config.minSNRGamma = flags.minSNR ? 5 : nil
+config.batchSize = flags.batchSize
+config.seed = nb.options.seed
+let trainer = DiffusionTrainer(model: model, schedule: schedule, configuration: config)
+let checkpointPath = flags.checkpoint ?? nb.path("checkpoint.safetensors")
+if flags.resume {
+    do { try DiffusionCheckpoint.resume(trainer, from: checkpointPath) } catch {
+        Notebook.exitWithError("cannot resume: \(error)", code: 64)
+    }
+    trainer.log.prepend(TrainingLog.readCSV(nb.path("loss.csv")).filter { $0.step <= trainer.step })
+    nb.note("resumed from \(checkpointPath) at step \(trainer.step)")
+}
+// A time budget trains as many steps as the machine manages; `--steps` makes a run reproducible.
+let budget: TrainingBudget = flags.steps.map { .steps($0) } ?? flags.minutes.map { .minutes($0) } ?? (nb.quick ? .steps(6) : .minutes(10))
+nb.print("training \(preset.rawValue) (\(model.module.parameterCount) parameters) on \(data.name) for \(budget.description): objective \(flags.objective.rawValue), \(flags.schedule.rawValue) schedule, T = \(T)")
+
+let previewCount = 16
+var previewRNG = SeededGenerator(seed: nb.options.seed &+ 4)
+let previewNoise = Tensor.randn([previewCount, 1, 28, 28], using: &previewRNG)  // the same x_T every time
+var previews: [(step: Int, images: Tensor)] = []
+func preview(_ trainer: DiffusionTrainer) {
+    let steps = nb.quick ? 10 : 100
+    let images = trainer.withEMAWeights { () -> Tensor in
+        let (sampler, denoiser) = DDPMSampler.respaced(schedule: trainer.schedule, steps: min(steps, T),
+                                                       objective: trainer.configuration.objective, model: trainer.model.denoiser)
+        var rng = SeededGenerator(seed: nb.options.seed &+ 5)
+        return sampler.sample(from: previewNoise, model: denoiser, using: &rng).x0      // [16, 1, 28, 28]
+    }
+    previews.append((trainer.step, images))
+    Console.write("  preview at step \(trainer.step) written to \(nb.path("preview.png"))\n")
+    try? writeImageGrid(images, to: nb.path("preview.png"), columns: 8, scale: 3)
+}
+var loopOptions = TrainingLoopOptions()
+loopOptions.csvPath = nb.path("loss.csv")
+loopOptions.checkpointPath = checkpointPath
+loopOptions.checkpointEvery = nb.quick ? 10 : 250
+loopOptions.previewInterval = 150
+loopOptions.previewEverySteps = nb.quick ? 3 : nil          // by steps when quick, so that runs are reproducible
+loopOptions.preview = preview
+loopOptions.metadata = ["dataset": data.name]
+loopOptions.label = preset.rawValue
+let outcome: TrainingOutcome
+do {
+    outcome = try trainer.run(budget: budget, options: loopOptions) { rng in data.batch(flags.batchSize, &rng) }
+} catch {
+    Notebook.exitWithError("\(error)", code: 73)
+}
+if outcome == .interrupted {
+    Console.write("\ninterrupted at step \(trainer.step): checkpoint saved to \(checkpointPath)\ncontinue with: swift run chapter04 --resume\(flags.checkpoint.map { " --checkpoint \($0)" } ?? "")\n")
+    exit(130)
+}
+if previews.last?.step != trainer.step { preview(trainer) }
+nb.print("trained to step \(trainer.step); checkpoint: \(checkpointPath)")
+let progression = concat(previews.suffix(6).map(\.images), axis: 0)              // [16·k, 1, 28, 28]
+nb.images(progression, name: "progression", caption: "The same 16 samples at steps \(previews.suffix(6).map { String($0.step) }.joined(separator: ", ")) (one row of 16 per preview)",
+          columns: previewCount, scale: 2)
+
+/*:
+ ## The loss, over steps and over t
+
+ The loss falls fast, then slowly; the smoothed curve shows the trend under the
+ noise of single batches. By timestep, the loss is largest for small $t$: there the
+ noise is faint and predicting it *exactly* is hard — but that barely matters for
+ sampling, because a faint noise barely changes the image.
+ */
+let records = trainer.log.records
+nb.plot(Plot.lines([Series("batch loss", x: records.map { Double($0.step) }, y: records.map { Double($0.loss) }),
+                    Series("smoothed", x: records.map { Double($0.step) }, y: records.map { Double($0.smoothedLoss) })],
+                   title: "Training loss", xLabel: "step", yLabel: "loss (\(flags.objective.rawValue))", logY: true),
+        name: "loss-curve", caption: "The training loss per step (raw and smoothed); the full log is loss.csv")
+let byT = trainer.log.lossByTimestep.filter { $0.loss != nil }
+nb.plot(Plot.lines([Series("recent loss", x: byT.map { Double($0.range.lowerBound + $0.range.upperBound) / 2 },
+                           y: byT.map { Double($0.loss!) }, style: .linesPoints)],
+                   title: "Loss by timestep", xLabel: "timestep t (bucket centres)", yLabel: "loss", logY: true),
+        name: "loss-by-t", caption: "The recent loss in ten timestep buckets")
+
+/*:
+ ## What did it learn? Samples and their metrics
+
+ Pictures can flatter. The kit's digit classifier (trained on synthetic digits,
+ shipped in `Pretrained/`) scores the samples: the share it recognises with
+ $p \ge 0.9$, how evenly the ten classes appear, and the Fréchet distance between
+ the classifier's features of samples and of real digits (FD-digits; lower is
+ better, and it depends on $n$, so it is always printed with $n$).
+ */
+let sampleCount = nb.quick ? 16 : 128
+let sampleSteps = min(nb.quick ? 10 : 100, T)
+let samples = trainer.withEMAWeights { () -> Tensor in
+    let (sampler, denoiser) = DDPMSampler.respaced(schedule: schedule, steps: sampleSteps,
+                                                   objective: flags.objective, model: trainer.model.denoiser)
+    var parts: [Tensor] = []
+    let bar = nb.progress("sampling", total: sampleCount, unit: "img")
+    for start in stride(from: 0, to: sampleCount, by: 64) {
+        let n = min(64, sampleCount - start)
+        parts.append(sampler.sample(shape: [n, 1, 28, 28], model: denoiser, using: &nb.rng).x0)
+        bar.update(start + n)
+    }
+    bar.finish()
+    return concat(parts, axis: 0)                                               // [n, 1, 28, 28]
+}
+nb.images(samples.slice(axis: 0, 0..<min(64, sampleCount)), name: "samples",
+          caption: "Samples of the EMA weights after \(trainer.step) steps (DDPM, \(sampleSteps) respaced steps)", columns: 8)
+do {
+    let classifier = try DigitClassifier.pretrained()
+    var referenceRNG = SeededGenerator(seed: nb.options.seed &+ 8)
+    let real = SyntheticDigits.batch(sampleCount, using: &referenceRNG).images         // [n, 1, 28, 28]
+    let floor = DigitMetrics.referenceFloor(n: sampleCount, classifier: classifier, using: &referenceRNG)
+    let report = DigitMetrics.evaluate(samples: samples, classifier: classifier, reference: real, referenceFloor: floor)
+    nb.table(report.table.header, report.table.rows)
+    nb.table(report.classTable.header, report.classTable.rows)
+} catch {
+    nb.note("no metrics: \(error)")
+}
+
+/*:
+ ## Try this
+
+ - `--timesteps 200`: the seed course's "T = 200". With the linear schedule
+   $\bar\alpha_{T-1}$ is then about 0.13, not $4\cdot10^{-5}$: $x_T$ still holds the
+   digit, and sampling from pure noise starts from the wrong place.
+ - `--objective v --min-snr`, `--schedule cosine`, or `--model simple-unet`.
+ - `--dataset mnist --data-dir DIR` trains on real MNIST.
+ - Chapter 05 samples from the pretrained model, or from yours:
+   `swift run chapter05 --checkpoint out/chapter04/checkpoint.safetensors`.
+ */
 nb.finish()

@@ -5,4 +5,5 @@
 @_exported import Figures
 @_exported import Datasets
 @_exported import Diffusion
+@_exported import Metrics
 @_exported import Notebook

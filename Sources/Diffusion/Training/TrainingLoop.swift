@@ -24,7 +24,9 @@ public struct TrainingLoopOptions {
     public var checkpointEvery = 500
     /// Seconds between calls of `preview` (say, a grid of samples).
     public var previewInterval: Double = 180
-    /// Called every `previewInterval` seconds with the trainer.
+    /// If set, previews come every this many steps instead of by time (reproducible).
+    public var previewEverySteps: Int?
+    /// Called every `previewInterval` seconds (or `previewEverySteps`) with the trainer.
     public var preview: ((DiffusionTrainer) -> Void)?
     /// Extra metadata for the checkpoints (the dataset, …).
     public var metadata: [String: String] = [:]
@@ -90,7 +92,9 @@ extension DiffusionTrainer {
                 return .interrupted
             }
             if options.checkpointPath != nil, step % options.checkpointEvery == 0 { try saveCheckpoint() }
-            if let preview = options.preview, Date().timeIntervalSince(lastPreview) >= options.previewInterval {
+            let previewDue = options.previewEverySteps.map { step % $0 == 0 }
+                ?? (Date().timeIntervalSince(lastPreview) >= options.previewInterval)
+            if let preview = options.preview, previewDue {
                 bar.pause()
                 preview(self)
                 lastPreview = Date()

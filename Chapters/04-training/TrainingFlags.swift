@@ -1,0 +1,65 @@
+// TrainingFlags.swift — chapter 04's own command-line options.
+
+import ArgumentParser
+import DiffusionKit
+import Foundation
+
+/// The data a chapter trains on: synthetic digits (built in) or MNIST-format files.
+enum DigitDataset: String, CaseIterable, ExpressibleByArgument {
+    case synthetic, mnist, fashionMNIST = "fashion-mnist"
+}
+
+extension ModelPreset: ExpressibleByArgument {}
+extension ScheduleKind: ExpressibleByArgument {}
+extension Objective: ExpressibleByArgument {}
+
+/// `chapter04 [--dataset …] [--model …] [--minutes M | --steps N] [--resume] …`
+struct TrainingFlags: ParsableArguments {
+    @Option(help: "Training data: synthetic, mnist or fashion-mnist.")
+    var dataset: DigitDataset = .synthetic
+    @Option(help: ArgumentHelp("Folder with the MNIST-format files (train-images-idx3-ubyte[.gz], …).", valueName: "dir"))
+    var dataDir: String?
+    @Flag(help: "Download the MNIST-format files into --data-dir (or the cache folder) first.")
+    var download = false
+    @Option(help: "Denoiser: unet-digits, unet-small or simple-unet (default unet-digits; unet-small with --quick).")
+    var model: ModelPreset?
+    @Option(help: "Noise schedule: linear, cosine or sigmoid.")
+    var schedule: ScheduleKind = .linear
+    @Option(help: "T, the number of diffusion steps.")
+    var timesteps = 1000
+    @Option(help: "What the network predicts: eps, x0 or v.")
+    var objective: Objective = .epsilon
+    @Flag(help: "Weight the loss with min-SNR-γ (γ = 5).")
+    var minSNR = false
+    @Option(help: "Training time in minutes (default 10).")
+    var minutes: Double?
+    @Option(help: "Train until this step instead of for --minutes.")
+    var steps: Int?
+    @Option(help: "Images per step.")
+    var batchSize = 64
+    @Option(help: ArgumentHelp("The training checkpoint (default <out>/checkpoint.safetensors).", valueName: "file"))
+    var checkpoint: String?
+    @Flag(help: "Continue from --checkpoint (after Ctrl-C, say).")
+    var resume = false
+
+    func validate() throws {
+        if model == .toyMLP { throw ValidationError("--model toy-mlp is for 2-D points; choose unet-digits, unet-small or simple-unet") }
+        if let steps, steps <= 0 { throw ValidationError("--steps must be a positive number of steps, got \(steps)") }
+        if let minutes, !(minutes > 0 && minutes.isFinite) { throw ValidationError("--minutes must be positive, got \(minutes)") }
+        if steps != nil && minutes != nil { throw ValidationError("give --steps or --minutes, not both") }
+        guard timesteps >= 2 && timesteps <= 10_000 else { throw ValidationError("--timesteps must be in 2…10000, got \(timesteps)") }
+        guard batchSize >= 1 && batchSize <= 4096 else { throw ValidationError("--batch-size must be in 1…4096, got \(batchSize)") }
+        if dataset != .synthetic && dataDir == nil && !download {
+            throw ValidationError("--dataset \(dataset.rawValue) needs --data-dir DIR (a folder with the four MNIST-format files), or --download")
+        }
+        if dataset == .synthetic && (dataDir != nil || download) {
+            throw ValidationError("--data-dir and --download are for --dataset mnist or fashion-mnist")
+        }
+        if let dataDir, !download {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dataDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--data-dir \(dataDir) is not a folder")
+            }
+        }
+    }
+}

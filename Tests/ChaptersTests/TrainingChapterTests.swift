@@ -1,0 +1,81 @@
+// Chapter 04's command line: bad input ends with one line and status 64; Ctrl-C
+// leaves a checkpoint that --resume continues from; a checkpoint of another
+// architecture is refused.
+
+import Foundation
+import Testing
+
+@Suite("Chapter 04 — options, interruption and resume", .serialized)
+struct TrainingChapterTests {
+    @Test("bad options print one line and exit with status 64")
+    func badOptions() throws {
+        let cases: [[String]] = [
+            ["--steps", "0"], ["--steps", "-5"], ["--minutes", "0"], ["--dataset", "imagenet"],
+            ["--dataset", "mnist"], ["--dataset", "mnist", "--data-dir", "/nonexistent/mnist"],
+            ["--model", "resnet"], ["--objective", "score"], ["--timesteps", "1"],
+        ]
+        for arguments in cases {
+            let run = try ChapterRunner.run("chapter04", arguments + ["--quick"])
+            defer { try? FileManager.default.removeItem(at: run.folder) }
+            #expect(run.status == 64, "\(arguments) exited with \(run.status): \(run.errors)")
+            #expect(run.errors.contains("rror"), "\(arguments) printed no error")
+            #expect(!run.errors.contains("Thread 0") && !run.errors.contains("Fatal error"), "\(arguments) crashed: \(run.errors)")
+        }
+    }
+
+    @Test("a corrupt IDX file gives one line naming the file")
+    func corruptIDX() throws {
+        let dir = ChapterRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A valid header for 10 images of 28×28, then far too few pixels.
+        var bytes: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28]
+        bytes += (0..<100).map { UInt8($0 % 251) }
+        try Data(bytes).write(to: dir.appendingPathComponent("train-images-idx3-ubyte"))
+        try Data([0, 0, 8, 1, 0, 0, 0, 10] + (0..<10).map { UInt8($0) }).write(to: dir.appendingPathComponent("train-labels-idx1-ubyte"))
+        let run = try ChapterRunner.run("chapter04", ["--quick", "--dataset", "mnist", "--data-dir", dir.path])
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        #expect(run.status == 64, "exited with \(run.status): \(run.errors)")
+        let lines = run.errors.split(separator: "\n")
+        #expect(lines.count == 1, "expected one line, got: \(run.errors)")
+        #expect(run.errors.contains("train-images-idx3-ubyte"), "the error does not name the file: \(run.errors)")
+    }
+
+    @Test("Ctrl-C writes a checkpoint that --resume continues from; another architecture is refused")
+    func interruptAndResume() throws {
+        let folder = ChapterRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = ChapterRunner.productsFolder.appendingPathComponent("chapter04")
+        process.arguments = ["--quick", "--model", "unet-small", "--steps", "100000", "--out", folder.path]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the digit training has written its first checkpoint, then interrupt.
+        let checkpoint = folder.appendingPathComponent("checkpoint.safetensors")
+        let deadline = Date().addingTimeInterval(240)
+        while !FileManager.default.fileExists(atPath: checkpoint.path) && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        try #require(FileManager.default.fileExists(atPath: checkpoint.path), "no checkpoint appeared")
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGINT)
+        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "status \(process.terminationStatus)")
+        #expect(output.contains("interrupted at step"), "no interruption message: \(output.suffix(400))")
+        let step = output.components(separatedBy: "interrupted at step ").last.flatMap { Int($0.prefix { $0.isNumber }) } ?? -1
+        #expect(step > 0)
+
+        // Resume for two more steps.
+        let resumed = try ChapterRunner.run("chapter04", ["--quick", "--model", "unet-small", "--resume", "--steps", String(step + 2)], out: folder)
+        #expect(resumed.status == 0, "resume exited with \(resumed.status): \(resumed.errors)")
+        #expect(resumed.output.contains("resumed from") && resumed.output.contains("at step \(step)"), "\(resumed.output.prefix(2000))")
+        #expect(resumed.output.contains("trained to step \(step + 2)"))
+
+        // The same checkpoint into another architecture: one line, status 64.
+        let wrong = try ChapterRunner.run("chapter04", ["--quick", "--model", "simple-unet", "--resume", "--steps", String(step + 4)], out: folder)
+        #expect(wrong.status == 64, "exited with \(wrong.status): \(wrong.errors)")
+        #expect(wrong.errors.contains("unet-small") && wrong.errors.contains("simple-unet"), "\(wrong.errors)")
+    }
+}
