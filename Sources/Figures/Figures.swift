@@ -5,7 +5,8 @@
 // and writes nothing but files the learner can open or re-render:
 //
 //   Files/     FigureError (what went wrong, naming the path), atomic file writes
-//   Images/    writePNG / readPNG over libpng, imageGrid (a contact sheet of
+//   Images/    writePNG / readPNG over libpng, writeGIF (animated grey GIF,
+//              own LZW encoder), imageGrid (a contact sheet of
 //              [N, C, H, W] images), Colormap and colorize (values → colours)
 //   Plots/     Series, HeatMap, VectorField, Histogram: what to draw;
 //              Plot: one set of axes; Figure: panels in a grid;

@@ -238,6 +238,17 @@ struct DiffusionLossTests {
         #expect(abs(weighted - total) > 1e-3 * total)          // the weights really changed something
     }
 
+    // With T = 5 and 400 draws, P(some t never drawn) ≤ 5·(4/5)^400 ≈ 1e-38.
+    @Test("the random overload draws t from the full 0..<T (T−1 included)")
+    func randomTimestepRange() {
+        let s = NoiseSchedule(.linear, timesteps: 5)
+        var rng = SeededGenerator(seed: 31)
+        let x0 = Tensor.uniform([400, 2], low: -1, high: 1, using: &rng)
+        let r = diffusionLoss(model: { xt, _ in xt * 0.5 }, x0: x0, schedule: s, using: &rng)
+        #expect(Set(r.t) == Set(0..<5))
+        #expect(r.perItem.count == 400)
+    }
+
     @Test("the loss is a graph back to the model's parameters")
     func gradientFlows() {
         let s = NoiseSchedule(.linear, timesteps: 1000)

@@ -123,8 +123,8 @@ import Testing
             for (n, gif) in zip(lengths, gifs) {
                 #expect(gif.frames.map(\.pixels) == [Self.distinctPairs(n)], "width \(n)")
                 #expect(gif.frames.first?.codes == n, "one code per pixel, width \(n)")
-                // 4096 − 258 = 3838 entries fill the dictionary; a 3840th code comes after a Clear.
-                #expect(gif.frames.first?.clears == (n >= 3840 ? 2 : 1), "width \(n)")
+                // 4096 − 258 = 3838 entries fill the dictionary, so a Clear follows every 3839th code.
+                #expect(gif.frames.first?.clears == 1 + (n - 1) / 3839, "width \(n)")
             }
             #expect(gifs[lengths.firstIndex(of: 255)!].frames[0].endBits == 10)   // EOI read with 10 bits
             #expect(gifs[lengths.firstIndex(of: 767)!].frames[0].endBits == 11)
