@@ -202,7 +202,8 @@ if outcome == .interrupted {
     exit(130)
 }
 if previews.last?.step != trainer.step { preview(trainer) }
-nb.print("trained to step \(trainer.step); checkpoint: \(checkpointPath)")
+nb.print("trained to step \(trainer.step)")
+Console.write("  checkpoint: \(checkpointPath)\n")
 let progression = concat(previews.suffix(6).map(\.images), axis: 0)              // [16·k, 1, 28, 28]
 nb.images(progression, name: "progression", caption: "The same 16 samples at steps \(previews.suffix(6).map { String($0.step) }.joined(separator: ", ")) (one row of 16 per preview)",
           columns: previewCount, scale: 2)
@@ -216,15 +217,21 @@ nb.images(progression, name: "progression", caption: "The same 16 samples at ste
  sampling, because a faint noise barely changes the image.
  */
 let records = trainer.log.records
-nb.plot(Plot.lines([Series("batch loss", x: records.map { Double($0.step) }, y: records.map { Double($0.loss) }),
-                    Series("smoothed", x: records.map { Double($0.step) }, y: records.map { Double($0.smoothedLoss) })],
-                   title: "Training loss", xLabel: "step", yLabel: "loss (\(flags.objective.rawValue))", logY: true),
-        name: "loss-curve", caption: "The training loss per step (raw and smoothed); the full log is loss.csv")
+if !records.isEmpty {
+    nb.plot(Plot.lines([Series("batch loss", x: records.map { Double($0.step) }, y: records.map { Double($0.loss) }),
+                        Series("smoothed", x: records.map { Double($0.step) }, y: records.map { Double($0.smoothedLoss) })],
+                       title: "Training loss", xLabel: "step", yLabel: "loss (\(flags.objective.rawValue))", logY: true),
+            name: "loss-curve", caption: "The training loss per step (raw and smoothed); the full log is loss.csv")
+}
 let byT = trainer.log.lossByTimestep.filter { $0.loss != nil }
-nb.plot(Plot.lines([Series("recent loss", x: byT.map { Double($0.range.lowerBound + $0.range.upperBound) / 2 },
-                           y: byT.map { Double($0.loss!) }, style: .linesPoints)],
-                   title: "Loss by timestep", xLabel: "timestep t (bucket centres)", yLabel: "loss", logY: true),
-        name: "loss-by-t", caption: "The recent loss in ten timestep buckets")
+if byT.isEmpty {
+    nb.note("no steps were trained in this run, so there is no loss by timestep to show")
+} else {
+    nb.plot(Plot.lines([Series("recent loss", x: byT.map { Double($0.range.lowerBound + $0.range.upperBound) / 2 },
+                               y: byT.map { Double($0.loss!) }, style: .linesPoints)],
+                       title: "Loss by timestep", xLabel: "timestep t (bucket centres)", yLabel: "loss", logY: true),
+            name: "loss-by-t", caption: "The recent loss in ten timestep buckets")
+}
 
 /*:
  ## What did it learn? Samples and their metrics

@@ -92,7 +92,7 @@ public enum DiffusionCheckpoint {
         try checkCompatible(meta, path: path, model: trainer.model.preset, schedule: trainer.schedule,
                             objective: trainer.configuration.objective)
         guard let stepText = meta[Key.step], let step = Int(stepText), step >= 0 else {
-            throw .invalidContents(path: path, reason: "no training step in the metadata (is it a Pretrained/ file? those cannot be resumed)")
+            throw .incompatible(path: path, reason: "no training step in the metadata (is it a Pretrained/ file? those cannot be resumed)")
         }
         let state = trainer.model.module.stateDict
         try copy(tensors, prefix: "", into: state, path: path)
@@ -101,7 +101,7 @@ public enum DiffusionCheckpoint {
             key.hasPrefix("optimizer.") ? (String(key.dropFirst("optimizer.".count)), value) : nil
         }
         do { try trainer.optimizer.loadStateDict(optimizerEntries) } catch {
-            throw .invalidContents(path: path, reason: "optimizer state: \(error)")
+            throw .incompatible(path: path, reason: "optimizer state: \(error)")
         }
         trainer.step = step
     }
@@ -113,13 +113,13 @@ public enum DiffusionCheckpoint {
     public static func load(_ path: String, expecting preset: ModelPreset? = nil) throws(CheckpointError) -> Loaded {
         let (tensors, meta) = try Checkpoint.read(path)
         guard let name = meta[Key.model] else {
-            throw .invalidContents(path: path, reason: "no \"model\" in the metadata: not a diffusion checkpoint of this kit")
+            throw .incompatible(path: path, reason: "no \"model\" in the metadata: not a diffusion checkpoint of this kit")
         }
         guard let filePreset = ModelPreset(rawValue: name) else {
-            throw .invalidContents(path: path, reason: "unknown model \"\(name)\" (known: \(ModelPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw .incompatible(path: path, reason: "unknown model \"\(name)\" (known: \(ModelPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if let preset, preset != filePreset {
-            throw .invalidContents(path: path, reason: "it holds a \(filePreset.rawValue) model, not \(preset.rawValue)")
+            throw .incompatible(path: path, reason: "it holds a \(filePreset.rawValue) model, not \(preset.rawValue)")
         }
         let schedule = try schedule(from: meta, path: path)
         let objective = Objective(rawValue: meta[Key.objective] ?? "eps") ?? .epsilon
@@ -143,7 +143,7 @@ public enum DiffusionCheckpoint {
     static func schedule(from meta: [String: String], path: String) throws(CheckpointError) -> NoiseSchedule {
         guard let kindName = meta[Key.schedule], let kind = ScheduleKind(rawValue: kindName),
               let tText = meta[Key.timesteps], let T = Int(tText), T > 0 else {
-            throw .invalidContents(path: path, reason: "no valid schedule/timesteps in the metadata")
+            throw .incompatible(path: path, reason: "no valid schedule/timesteps in the metadata")
         }
         return NoiseSchedule(kind, timesteps: T)
     }
@@ -153,15 +153,15 @@ public enum DiffusionCheckpoint {
                                 schedule: NoiseSchedule, objective: Objective) throws(CheckpointError) {
         let name = meta[Key.model] ?? "(none)"
         guard name == model.rawValue else {
-            throw .invalidContents(path: path, reason: "it holds a \(name) model, not \(model.rawValue)")
+            throw .incompatible(path: path, reason: "it holds a \(name) model, not \(model.rawValue)")
         }
         let fileSchedule = "\(meta[Key.schedule] ?? "?") T=\(meta[Key.timesteps] ?? "?")"
         guard fileSchedule == "\(schedule.kind.rawValue) T=\(schedule.timesteps)" else {
-            throw .invalidContents(path: path, reason: "it was trained with the \(fileSchedule) schedule, not \(schedule.kind.rawValue) T=\(schedule.timesteps)")
+            throw .incompatible(path: path, reason: "it was trained with the \(fileSchedule) schedule, not \(schedule.kind.rawValue) T=\(schedule.timesteps)")
         }
         let fileObjective = meta[Key.objective] ?? "eps"
         guard fileObjective == objective.rawValue else {
-            throw .invalidContents(path: path, reason: "it predicts \(fileObjective), not \(objective.rawValue)")
+            throw .incompatible(path: path, reason: "it predicts \(fileObjective), not \(objective.rawValue)")
         }
     }
 

@@ -20,6 +20,12 @@ public enum TrainingInterrupt {
     /// Installs the handler: the first SIGINT sets `requested`, a second one kills.
     public static func install() {
         interruptRequested = 0
+        // A process started by another program can inherit a signal mask that blocks
+        // SIGINT (the signal would then wait forever): unblock it for this thread.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         signal(SIGINT) { _ in
             interruptRequested = 1
             signal(SIGINT, SIG_DFL)

@@ -25,6 +25,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     case invalidContents(path: String, reason: String)
     /// The module itself cannot be loaded into (two of its tensors share a name).
     case invalidModule(path: String, reason: String)
+    /// The file is a valid checkpoint, but not one that fits what was asked for (weights
+    /// for another architecture or schedule, no training state to resume, …).
+    case incompatible(path: String, reason: String)
 
     /// A one-line explanation naming the file (and the tensor, when relevant).
     public var description: String {
@@ -47,6 +50,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
             return "cannot write checkpoint \(path): \(reason)"
         case let .invalidModule(path, reason):
             return "cannot load checkpoint \(path): \(reason)"
+        case let .incompatible(path, reason):
+            return "cannot use checkpoint \(path): \(reason)"
         }
     }
 }
