@@ -9,7 +9,10 @@ enum DigitDataset: String, CaseIterable, ExpressibleByArgument {
     case synthetic, mnist, fashionMNIST = "fashion-mnist"
 }
 
-extension ModelPreset: ExpressibleByArgument {}
+extension ModelPreset: ExpressibleByArgument {
+    /// The digit models only (the help text lists these).
+    public static var allValueStrings: [String] { allCases.filter(\.isImageModel).map(\.rawValue) }
+}
 extension ScheduleKind: ExpressibleByArgument {}
 extension Objective: ExpressibleByArgument {}
 

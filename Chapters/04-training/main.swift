@@ -49,10 +49,13 @@ nb.print("loss of the untrained \(preset.rawValue) on 8 digits at t = \(lossT): 
  Predicting the noise is one choice of three. Given $x_t$, any one of $\varepsilon$,
  $x_0$ and the *velocity* $v = \sqrt{\bar\alpha}\,\varepsilon - \sqrt{1-\bar\alpha}\,x_0$
  determines the others (`--objective eps|x0|v`). They weigh the timesteps
- differently: an ε-loss hardly cares about late, noisy $t$ where $x_0$ is unknowable
- anyway, and an $x_0$-loss is dominated by early $t$. **Min-SNR-γ** weighting
- (Hang et al. 2023, `--min-snr`) evens them out with weights $\min(\mathrm{snr}, 5)/\mathrm{snr}$
- for ε. The v target and that weight are **exercise 4.3**.
+ differently. Measured as an error in $x_0$, the ε-loss weights each $t$ by its
+ signal-to-noise ratio: it pours its effort into early, almost clean timesteps and
+ hardly cares about late, noisy ones. The $x_0$-loss does the opposite: its large
+ errors at late $t$, where $x_0$ is unknowable, dominate. **Min-SNR-γ** weighting
+ (Hang et al. 2023, `--min-snr`) caps the effective weight at γ = 5; for ε the
+ weights are $\min(\mathrm{snr}, 5)/\mathrm{snr}$, which turn down the earliest
+ timesteps. The v target and that weight are **exercise 4.3**.
  */
 let vDigit = lossBatch.slice(axis: 0, 0..<1)                             // [1, 1, 28, 28]
 let vNoise = lossNoise.slice(axis: 0, 0..<1)
