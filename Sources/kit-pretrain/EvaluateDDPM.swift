@@ -39,8 +39,7 @@ struct EvaluateDDPM: ParsableCommand {
         var parts: [Tensor] = []
         let bar = ProgressBar("sampling", total: samples, unit: "img")
         let start = Date()
-        while parts.reduce(0, { $0 + $1.shape[0] }) < samples {
-            let done = parts.reduce(0) { $0 + $1.shape[0] }
+        for done in stride(from: 0, to: samples, by: batchSize) {
             let n = min(batchSize, samples - done)
             parts.append(sampler.sample(shape: [n, 1, 28, 28], model: denoiser, using: &rng).x0)
             bar.update(done + n)

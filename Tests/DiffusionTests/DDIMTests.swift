@@ -79,10 +79,7 @@ struct DDIMTests {
         // Data N(0, s²I): the exact ε-predictor is ε(x, t) = √(1−ᾱ)·x/(ᾱs² + 1 − ᾱ).
         let s = 0.5
         let schedule = NoiseSchedule(.linear, timesteps: 1000)
-        let exact: Denoiser = { x, t in
-            let a = schedule.alphasCumprodDouble[t[0]]
-            return Float((1 - a).squareRoot() / (a * s * s + 1 - a)) * x
-        }
+        let exact = gaussianDenoiser(std: s, abar: schedule.alphasCumprodDouble)
         var rng = SeededGenerator(seed: 4)
         let x0 = Float(s) * Tensor.randn([200, 2], using: &rng)
         var sampler = try DDIMSampler(schedule: schedule, eta: 0)

@@ -12,10 +12,7 @@ struct ProbabilityFlowTests {
     func gaussian() throws {
         let s = 0.5
         let schedule = NoiseSchedule(.linear, timesteps: 1000)
-        let exact: Denoiser = { x, t in
-            let a = schedule.alphasCumprodDouble[t[0]]
-            return Float((1 - a).squareRoot() / (a * s * s + 1 - a)) * x
-        }
+        let exact = gaussianDenoiser(std: s, abar: schedule.alphasCumprodDouble)
         var rng = SeededGenerator(seed: 21)
         let xT = Tensor.randn([500, 2], using: &rng)
         let steps = 20

@@ -72,9 +72,8 @@ public enum DiffusionCheckpoint {
 
     /// Writes only the EMA weights, under the model's own names (the Pretrained/ format).
     public static func saveEMAWeights(_ trainer: DiffusionTrainer, to path: String, extra: [String: String] = [:]) throws(CheckpointError) {
-        var tensors: [String: Tensor] = [:]
-        let live = Dictionary(uniqueKeysWithValues: trainer.model.module.stateDict.map { ($0.name, $0.tensor) })
-        tensors = live                                                  // buffers (if any) as they are
+        // Buffers (if any) as they are, then the parameters from the EMA.
+        var tensors = Dictionary(uniqueKeysWithValues: trainer.model.module.stateDict.map { ($0.name, $0.tensor) })
         for (name, t) in trainer.ema.stateDict { tensors[name] = t }    // parameters from the EMA
         var meta = metadata(model: trainer.model.preset, schedule: trainer.schedule, objective: trainer.configuration.objective)
         meta[Key.step] = String(trainer.step)
@@ -126,13 +125,9 @@ public enum DiffusionCheckpoint {
         var rng = SeededGenerator(seed: 0)
         let model = filePreset.make(using: &rng)
         let hasEMA = tensors.keys.contains { $0.hasPrefix("ema.") }
-        let state = model.module.stateDict
-        if hasEMA {
-            // Buffers come from the live section; parameters from the EMA.
-            try copy(tensors, prefix: "", into: state, path: path)
+        try copy(tensors, prefix: "", into: model.module.stateDict, path: path)
+        if hasEMA {                      // buffers stay from the live section; parameters from the EMA
             try copy(tensors, prefix: "ema.", into: model.module.namedParameters, path: path)
-        } else {
-            try copy(tensors, prefix: "", into: state, path: path)
         }
         model.module.eval()
         return Loaded(model: model, schedule: schedule, objective: objective, metadata: meta,
