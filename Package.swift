@@ -79,6 +79,10 @@ let package = Package(
                           path: "Chapters/04-training", swiftSettings: chapterSettings),
         .executableTarget(name: "chapter05", dependencies: ["DiffusionKit", "Exercises", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Chapters/05-ddpm-sampling", swiftSettings: chapterSettings),
+        .executableTarget(name: "chapter06", dependencies: ["DiffusionKit", "Exercises", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Chapters/06-ddim", swiftSettings: chapterSettings),
+        .executableTarget(name: "chapter07", dependencies: ["DiffusionKit", "Exercises", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Chapters/07-score-based", swiftSettings: chapterSettings),
 
         // MARK: exercises
         .target(name: "Exercises", dependencies: ["DiffusionKit"], path: "Exercises"),
@@ -104,7 +108,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Datasets", "NeuralNets", "Tensors"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         // Runs every chapter with --quick (the executables are built for it).
-        .testTarget(name: "ChaptersTests", dependencies: ["Figures", "chapter01", "chapter02", "chapter03", "chapter04", "chapter05"]),
+        .testTarget(name: "ChaptersTests", dependencies: ["Figures", "chapter01", "chapter02", "chapter03", "chapter04", "chapter05", "chapter06", "chapter07"]),
         // The grader: checks the learner's Exercises by default, the Solutions with
         // `--traits Solutions`.
         .testTarget(

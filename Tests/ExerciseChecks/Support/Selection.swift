@@ -10,6 +10,8 @@ typealias Ch02 = Solutions.Chapter02
 typealias Ch03 = Solutions.Chapter03
 typealias Ch04 = Solutions.Chapter04
 typealias Ch05 = Solutions.Chapter05
+typealias Ch06 = Solutions.Chapter06
+typealias Ch07 = Solutions.Chapter07
 /// Where the graded code lives, for messages.
 let gradedFolder = "Solutions"
 #else
@@ -19,6 +21,8 @@ typealias Ch02 = Exercises.Chapter02
 typealias Ch03 = Exercises.Chapter03
 typealias Ch04 = Exercises.Chapter04
 typealias Ch05 = Exercises.Chapter05
+typealias Ch06 = Exercises.Chapter06
+typealias Ch07 = Exercises.Chapter07
 /// Where the graded code lives, for messages.
 let gradedFolder = "Exercises"
 #endif
