@@ -42,4 +42,17 @@ struct ProbabilityFlowTests {
             .sample(from: xT, model: exact, steps: steps).x0.scalars
         #expect(zip(viaDDIM, viaEuler).map { abs($0 - $1) }.max()! < 1e-4, "Euler in σ-space should be DDIM (η = 0)")
     }
+
+    @Test("record sees every step: the timesteps of the list, then the clean end with the sample itself")
+    func recordsTrajectory() throws {
+        let schedule = NoiseSchedule(.linear, timesteps: 1000)
+        var rng = SeededGenerator(seed: 22)
+        let xT = Tensor.randn([5, 2], using: &rng)
+        var seen: [(Int, Tensor)] = []
+        let sampler = ProbabilityFlowSampler(schedule: schedule, method: .heun, clipRange: nil)
+        let x0 = try sampler.sample(from: xT, model: gaussianDenoiser(std: 0.5, abar: schedule.alphasCumprodDouble),
+                                    steps: 10, record: { seen.append(($0, $1)) }).x0
+        #expect(seen.map(\.0) == Array(TimestepSpacing.trailing.timesteps(steps: 10, of: 1000).dropFirst()) + [-1])
+        #expect(seen.last!.1.scalars == x0.scalars)
+    }
 }

@@ -59,10 +59,15 @@ public struct ProbabilityFlowSampler {
     }
 
     /// Integrates from x_T (at the list's first timestep) to the clean end.
+    /// - Parameters:
+    ///   - progress: called after each step with the number of steps done.
+    ///   - record: called after each step with the timestep reached (−1 for the clean
+    ///     end) and x there (x = √ᾱ·y) — for trajectory plots.
     /// - Returns: the sample and the number of network evaluations it took.
     /// - Throws: `SamplerError` for a bad number of steps.
     public func sample(from xT: Tensor, model: Denoiser, steps: Int, spacing: TimestepSpacing = .trailing,
-                       progress: ((Int) -> Void)? = nil) throws(SamplerError) -> (x0: Tensor, evaluations: Int) {
+                       progress: ((Int) -> Void)? = nil,
+                       record: ((Int, Tensor) -> Void)? = nil) throws(SamplerError) -> (x0: Tensor, evaluations: Int) {
         guard steps >= 1, steps <= schedule.timesteps else {
             throw SamplerError("the number of steps must be in 1…\(schedule.timesteps), got \(steps)")
         }
@@ -80,6 +85,9 @@ public struct ProbabilityFlowSampler {
                     y = y + h * 0.5 * (d1 + d2)
                 } else {
                     y = euler
+                }
+                if let record {
+                    record(tNext ?? -1, tNext.map { Float(schedule.alphasCumprodDouble[$0].squareRoot()) * y } ?? y)
                 }
                 progress?(i + 1)
             }
