@@ -1,0 +1,170 @@
+// Chapter 07 checks: the score from ε, one Langevin step, the exact score of a
+// Gaussian mixture.
+//
+// Run them with `swift test --filter ExerciseChecks.Chapter07`. Truths: the score
+// from ε by its closed form in Double, element by element, with a different t per
+// item; the Langevin step by its formula in Double; the mixture score against a
+// central finite difference of the log-density computed here in Double (log-sum-exp),
+// against the one-component hand case (μ − x)/σ², and at points far from every
+// mean, where a naive exp underflows.
+
+import Foundation
+import Testing
+import DiffusionKit
+
+@Suite("Chapter 07 — the score-based view")
+struct Chapter07 {
+    // Hint: gather ᾱ per item (t differs across the batch), then s = −ε̂/√(1−ᾱ):
+    // mind the minus sign and the square root.
+    @Test("7.1 score from epsilon")
+    func scoreFromEpsilon() async {
+        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter07.check71() }
+        await Grader.explain(r, exercise: "7.1") {
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter07.check71() }
+        }
+    }
+
+    // Hint: the drift is δ·s (not δ/2·s) and the noise √(2δ)·z (not √δ·z) in this
+    // kit's convention.
+    @Test("7.2 one Langevin step")
+    func langevinStep() async {
+        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter07.check72() }
+        await Grader.explain(r, exercise: "7.2") {
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter07.check72() }
+        }
+    }
+
+    // Hint: responsibilities r_k ∝ w_k·exp(−‖x − μ_k‖²/(2σ²)) summed over all D
+    // coordinates, normalised per point; subtract each row's largest exponent before
+    // exp so that far-away points do not give 0/0.
+    @Test("7.3 exact score of a Gaussian mixture")
+    func mixtureScore() async {
+        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter07.check73() }
+        await Grader.explain(r, exercise: "7.3") {
+            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter07.check73() }
+        }
+    }
+}
+
+extension Chapter07 {
+    static func check71() {
+        Grader.child("7.1") {
+            var rng = SeededGenerator(seed: 71)
+            let schedule = NoiseSchedule(.linear, timesteps: 1000)
+            let eps = Tensor.randn([4, 1, 3, 3], using: &rng)
+            let t = [0, 10, 400, 999]
+            let got = try Ch07.scoreFromEpsilon(eps, t: t, alphasCumprod: schedule.alphasCumprod)
+            let abar = schedule.alphasCumprodDouble
+            let expected = (0..<36).map { i in -Double(eps.scalars[i]) / (1 - abar[t[i / 9]]).squareRoot() }
+            // At t = 0, √(1−ᾱ) = 0.01: scores reach ~300, so the tolerance is relative.
+            guard Compare.close(got, shape: [4, 1, 3, 3], expected, absolute: 1e-4, relative: 1e-4, "s = −ε̂/√(1−ᾱ_t)", hint: { i in
+                let e = Double(eps.scalars[i]), a = abar[t[i / 9]], g = Double(got.scalars[i])
+                if abs(g + expected[i]) < 1e-3 * max(1, abs(expected[i])) { return "wrong sign: the score points against the noise, s = −ε̂/√(1−ᾱ)" }
+                if abs(g + e / (1 - a)) < 1e-3 * max(1, abs(e / (1 - a))) { return "take the square root: divide by √(1−ᾱ), not (1−ᾱ)" }
+                if abs(g + e / a.squareRoot()) < 1e-3 * max(1, abs(e / a.squareRoot())) { return "that divides by √ᾱ; the noise scale is √(1−ᾱ)" }
+                if abs(g + e / (1 - abar[t[0]]).squareRoot()) < 1e-3 * max(1, abs(e / (1 - abar[t[0]]).squareRoot())) {
+                    return "each item has its own t: gather ᾱ at t[i] for item i"
+                }
+                return nil
+            }) else { return }
+            // Points [B, 2] too (the chapter's 2-D toy).
+            let points = Tensor.randn([3, 2], using: &rng)
+            let t2 = [999, 50, 5]
+            let got2 = try Ch07.scoreFromEpsilon(points, t: t2, alphasCumprod: schedule.alphasCumprod)
+            Compare.close(got2, shape: [3, 2], (0..<6).map { -Double(points.scalars[$0]) / (1 - abar[t2[$0 / 2]]).squareRoot() },
+                          absolute: 1e-4, relative: 1e-4, "s for points [B, 2]")
+        }
+    }
+
+    static func check72() {
+        Grader.child("7.2") {
+            var rng = SeededGenerator(seed: 72)
+            let x = Tensor.randn([5, 2], using: &rng)
+            let score = Tensor.randn([5, 2], using: &rng) * 3
+            let noise = Tensor.randn([5, 2], using: &rng)
+            for delta: Float in [0.01, 0.3] {
+                let got = try Ch07.langevinStep(x, score: score, stepSize: delta, noise: noise)
+                let d = Double(delta)
+                let expected = (0..<10).map { i in
+                    Double(x.scalars[i]) + d * Double(score.scalars[i]) + (2 * d).squareRoot() * Double(noise.scalars[i])
+                }
+                let ok = Compare.close(got, shape: [5, 2], expected, absolute: 1e-5, relative: 1e-5, "x' with δ = \(delta)") { i in
+                    let (xi, si, zi, g) = (Double(x.scalars[i]), Double(score.scalars[i]), Double(noise.scalars[i]), Double(got.scalars[i]))
+                    if abs(g - (xi + d / 2 * si + d.squareRoot() * zi)) < 1e-4 {
+                        return "that is Song & Ermon's form with ε = δ; here the step is x + δ·s + √(2δ)·z"
+                    }
+                    if abs(g - (xi + d * si + d.squareRoot() * zi)) < 1e-4 { return "the noise is √(2δ)·z, not √δ·z" }
+                    if abs(g - (xi + d * si + 2 * d * zi)) < 1e-4 || abs(g - (xi + d * si + d * zi)) < 1e-4 {
+                        return "the noise is scaled by a square root: √(2δ)·z"
+                    }
+                    if abs(g - (xi + d * si)) < 1e-4 { return "add the noise term √(2δ)·z" }
+                    return nil
+                }
+                if !ok { return }
+            }
+        }
+    }
+
+    /// log Σ_k w_k N(x; μ_k, σ²I) in Double, by log-sum-exp.
+    static func logMixture(_ x: [Double], means: [[Double]], std: Double, weights: [Double]) -> Double {
+        let v = std * std, d = Double(x.count)
+        let logs = means.indices.map { k in
+            log(weights[k]) - zip(x, means[k]).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / (2 * v)
+        }
+        let top = logs.max()!
+        return top + log(logs.map { exp($0 - top) }.reduce(0, +)) - d / 2 * log(2 * Double.pi * v)
+    }
+
+    static func check73() {
+        Grader.child("7.3") {
+            // One component: the score is (μ − x)/σ² exactly.
+            let single = try Ch07.mixtureScore(Tensor(shape: [2, 2], scalars: [0.5, -1, 2, 3]),
+                                               means: Tensor(shape: [1, 2], scalars: [1, 1]), std: 0.5,
+                                               weights: Tensor(shape: [1], scalars: [1]))
+            guard Compare.close(single, shape: [2, 2], [2, 8, -4, -8], absolute: 1e-4, relative: 1e-5,
+                                "one component μ = (1, 1), σ = 0.5: (μ − x)/σ²", hint: { i in
+                let g = Double(single.scalars[i]), e = [2.0, 8, -4, -8][i]
+                if abs(g + e) < 1e-3 * abs(e) { return "the score points towards the mean: (μ − x)/σ²" }
+                if abs(g - e / 4) < 1e-3 * abs(e) || abs(g - e * 0.25) < 1e-3 * abs(e) { return "divide by σ² (0.25), not σ" }
+                if abs(g - e * 0.5) < 1e-3 * abs(e) { return "divide by σ², not σ" }
+                return nil
+            }) else { return }
+
+            // Three unequal components in 3-D; points near, between and far from the means.
+            let means: [[Double]] = [[1, 0, -0.5], [-1, 0.5, 0], [0, -1.2, 1]]
+            let weights = [0.5, 0.3, 0.2]
+            let std = 0.4
+            var rng = SeededGenerator(seed: 73)
+            let near = Tensor.randn([12, 3], using: &rng) * 1.2                              // [12, 3]
+            let far = Tensor(shape: [2, 3], scalars: [9, -7, 6, -8, 10, 0.5])                // exp underflows here
+            let points = concat([near, far], axis: 0)                                         // [14, 3]
+            let got = try Ch07.mixtureScore(points, means: Tensor(shape: [3, 3], scalars: means.flatMap { $0.map(Float.init) }),
+                                            std: Float(std), weights: Tensor(shape: [3], scalars: weights.map(Float.init)))
+            guard Compare.shape(got, [14, 3], "∇ log p") else { return }
+            if let i = got.scalars.firstIndex(where: { !$0.isFinite }) {
+                Issue.record("\(got.scalars[i].isNaN ? "NaN" : "infinity") in ∇ log p at index \(i) (point \(i / 3)\(i / 3 >= 12 ? ", far from every mean: exp underflows to 0 and r_k becomes 0/0 — subtract the row's largest exponent before exp" : ""))")
+                return
+            }
+            // Central differences in Double, h = 1e-5: truncation ~h²·|∂³ log p| and
+            // round-off ~1e-16·|log p|/h, both far below the tolerance, which allows for
+            // a Float result (relative 1e-4 of scores up to ~400 far away).
+            let h = 1e-5
+            var expected: [Double] = []
+            for i in 0..<14 {
+                let x = (0..<3).map { Double(points.scalars[3 * i + $0]) }
+                for j in 0..<3 {
+                    var up = x, down = x
+                    up[j] += h; down[j] -= h
+                    expected.append((logMixture(up, means: means, std: std, weights: weights)
+                                     - logMixture(down, means: means, std: std, weights: weights)) / (2 * h))
+                }
+            }
+            Compare.close(got, shape: [14, 3], expected, absolute: 2e-3, relative: 2e-4,
+                          "∇ log p (against finite differences of log p)", hint: { i in
+                let point = i / 3
+                if point >= 12 { return "far from every mean the nearest component takes all the weight; use log-sum-exp" }
+                return "weight each pull (μ_k − x)/σ² by r_k ∝ w_k·exp(−‖x − μ_k‖²/(2σ²)), normalised over k, with the squared distance over all coordinates"
+            })
+        }
+    }
+}
