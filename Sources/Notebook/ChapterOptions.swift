@@ -58,3 +58,19 @@ private var chapterConfiguration: CommandConfiguration {
         commandName: URL(fileURLWithPath: CommandLine.arguments.first ?? "chapter").lastPathComponent,
         abstract: "Runs a chapter of the diffusion course and writes its figures and notebook.md.")
 }
+
+extension ParsableCommand {
+    /// Parses the command line like `parseOrExit`, but a bad option or value prints a
+    /// single line, "Error: … (see --help)", and exits with status 64 (EX_USAGE)
+    /// instead of the error followed by the usage. `--help` still prints the help.
+    static func parseOrExitOnOneLine(_ arguments: [String]?) -> Self {
+        do {
+            return try parse(arguments)
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }      // --help
+            let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            FileHandle.standardError.write(Data("Error: \(message) (see --help)\n".utf8))
+            Foundation.exit(64)
+        }
+    }
+}

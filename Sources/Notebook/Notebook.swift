@@ -46,7 +46,7 @@ public final class Notebook {
     /// output folder and prints the chapter banner. Invalid options print what is
     /// wrong and exit with status 64; `--help` prints the usage and exits 0.
     public convenience init(chapter: Int, title: String, arguments: [String]? = nil, sourcePath: String = #filePath) {
-        self.init(chapter: chapter, title: title, options: ChapterCommand.parseOrExit(arguments).options,
+        self.init(chapter: chapter, title: title, options: ChapterCommand.parseOrExitOnOneLine(arguments).options,
                   sourcePath: sourcePath)
     }
 
@@ -61,7 +61,7 @@ public final class Notebook {
         _ flags: Flags.Type, chapter: Int, title: String, arguments: [String]? = nil,
         sourcePath: String = #filePath
     ) -> (Notebook, Flags) {
-        let command = ChapterCommandWithFlags<Flags>.parseOrExit(arguments)
+        let command = ChapterCommandWithFlags<Flags>.parseOrExitOnOneLine(arguments)
         return (Notebook(chapter: chapter, title: title, options: command.options, sourcePath: sourcePath), command.flags)
     }
 
