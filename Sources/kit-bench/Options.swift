@@ -6,6 +6,7 @@ let benchCases: [String: @Sendable (BenchOptions) -> [JSONLine]] = [
     "unet-digits": unetCase,
     "mlp-toy2d": mlpCase,
     "unet-profile": unetProfileCase,
+    "conv-shapes": convShapesCase,
     "matmul": matmulCase,
     "silu": siluCase,
 ]

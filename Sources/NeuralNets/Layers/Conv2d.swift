@@ -106,6 +106,12 @@ public final class Conv2d: UnaryLayer {
 /// Returns `[N, Cout, Ho, Wo]`, Ho = ⌊(H + 2·padding − k)/stride⌋ + 1.
 /// Differentiable with respect to `x`, `weight` and `bias`.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
+    conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, allowWinograd: true)
+}
+
+/// `conv2d`, with the Winograd fast path switched off when `allowWinograd` is false
+/// (the tests compare the two paths).
+func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, allowWinograd: Bool) -> Tensor {
     layerCheck(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
     layerCheck(weight.rank == 4 && weight.shape[2] == weight.shape[3],
                "conv2d: weight must be [Cout, Cin, k, k], got \(weight.shape)")
@@ -125,10 +131,30 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let outSize = cout * hw                                               // one image of y
     let chunks = LayerParallel.chunkCount(items: n, workPerItem: cout * ckk * hw)
 
+    // The fast path for 3×3 size-keeping convolutions (WinogradConv.swift): same result
+    // up to rounding, 2.25× fewer multiplies.
+    let winograd = allowWinograd && k == 3 && geo.keepsSize && WinogradConv3x3.isWorthwhile(inChannels: cin, outChannels: cout)
+        ? WinogradConv3x3(channels: cin, outChannels: cout, height: x.shape[2], width: x.shape[3]) : nil
+
     // Forward: y_n = W · cols_n + b, written in place into y[n]        [Cout, Ho·Wo]
     let y = makeScalars(n * outSize) { out in
         withScalarPointers(x) { px in
             withScalarPointers(weight) { pw in
+                if let winograd {
+                    let u = winograd.transformKernels(pw)                        // [16, Cout, Cin]
+                    var scratch = scratchScalars(chunks * winograd.scratchCount)
+                    u.withUnsafeBufferPointer { pu in
+                        scratch.withUnsafeMutableBufferPointer { sb in
+                            withOptionalPointer(bias) { pb in
+                                LayerParallel.forEachChunk(chunks, items: n) { chunk, images in
+                                    winograd.convolve(px, images: images, u: pu.baseAddress!, bias: pb, out: out,
+                                                      scratch: sb.baseAddress! + chunk * winograd.scratchCount)
+                                }
+                            }
+                        }
+                    }
+                    return
+                }
                 let biasValues = bias?.scalars
                 var cols = scratchScalars(geo.isPointwise ? 0 : chunks * ckk * hw)      // written by im2col before use
                 cols.withUnsafeMutableBufferPointer { colsBuffer in
@@ -161,16 +187,23 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
         // How ∂L/∂x is formed (see the header): a 1×1 conv multiplies by Wᵀ; a
         // size-keeping conv with Cout ≤ Cin convolves G with the flipped kernels; any
         // other forms Wᵀ·G_n and folds it back with col2im.
-        let flipped = needX && geo.keepsSize && !geo.isPointwise && cout <= cin
+        // A 3×3 one whose flipped convolution is worth it goes through Winograd.
+        let winogradX = needX && allowWinograd && k == 3 && geo.keepsSize
+            && WinogradConv3x3.isWorthwhile(inChannels: cout, outChannels: cin)
+            ? WinogradConv3x3(channels: cout, outChannels: cin, height: ho, width: wo) : nil
+        let flipped = needX && geo.keepsSize && !geo.isPointwise && (cout <= cin || winogradX != nil)
         let geoG = ConvGeometry(channels: cout, height: ho, width: wo, kernel: k, stride: 1, padding: k - 1 - padding)
         let colsSize = geo.isPointwise ? 0 : Swift.max(needW || (needX && !flipped) ? ckk * hw : 0,
-                                                       flipped ? geoG.colRows * hw : 0)
+                                                       flipped && winogradX == nil ? geoG.colRows * hw : 0)
         let weightSize = cout * ckk
         var dw = scratchScalars(needW ? chunks * weightSize : 0)                // per chunk [Cout, Cin·k·k], first GEMM has beta 0
         var db = [Float](repeating: 0, count: needB ? chunks * cout : 0)        // per chunk [Cout]
         var cols = scratchScalars(chunks * colsSize)                            // per chunk, written before use
         // W̃[ci, (co, u, v)] = W[co, ci, k−1−u, k−1−v]                         [Cin, Cout·k·k]
         let flippedWeight: [Float] = flipped ? flipKernels(weight.scalars, cout: cout, cin: cin, k: k) : []
+        // Winograd's transformed flipped kernels [16, Cin, Cout] and a scratch area per chunk.
+        let flippedU = winogradX.map { wg in flippedWeight.withUnsafeBufferPointer { wg.transformKernels($0.baseAddress!) } } ?? []
+        var winogradScratch = scratchScalars(chunks * (winogradX?.scratchCount ?? 0))
 
         func backwardPass(_ dx: UnsafeMutablePointer<Float>?) {
             withScalarPointers(g) { pg in
@@ -180,8 +213,15 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
                             db.withUnsafeMutableBufferPointer { dbb in
                                 cols.withUnsafeMutableBufferPointer { colsb in
                                     flippedWeight.withUnsafeBufferPointer { pf in
+                                      flippedU.withUnsafeBufferPointer { pu in
+                                       winogradScratch.withUnsafeMutableBufferPointer { sb in
                                         LayerParallel.forEachChunk(chunks, items: n) { chunk, images in
                                             let cols = colsb.baseAddress.map { $0 + chunk * colsSize }
+                                            // ∂L/∂x of all this chunk's images at once: G ∗ W̃ by Winograd.
+                                            if let winogradX, let dx {
+                                                winogradX.convolve(pg, images: images, u: pu.baseAddress!, bias: nil, out: dx,
+                                                                   scratch: sb.baseAddress! + chunk * winogradX.scratchCount)
+                                            }
                                             for image in images {
                                                 let gn = pg + image * outSize              // G_n [Cout, Ho·Wo]
                                                 let xn = px + image * imageSize            // x_n [Cin, H, W]
@@ -197,7 +237,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
                                                     }
                                                 }
                                                 // ∂L/∂x_n                                 [Cin, H, W]
-                                                if let dx {
+                                                if let dx, winogradX == nil {
                                                     let dxn = dx + image * imageSize
                                                     if geo.isPointwise {
                                                         sgemm(transA: true, m: cin, n: hw, k: cout, a: pw, b: gn, c: dxn)   // Wᵀ·G_n
@@ -217,6 +257,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
                                                 }
                                             }
                                         }
+                                       }
+                                      }
                                     }
                                 }
                             }
@@ -231,6 +273,13 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
                 needW ? Tensor(shape: weight.shape, scalars: sumOfChunks(dw, chunks: chunks)) : nil,
                 needB ? Tensor(shape: [cout], scalars: sumOfChunks(db, chunks: chunks)) : nil]
     }
+}
+
+/// Calls `body` with a pointer to the values of `t`, or with `nil` when there is no `t`.
+@inline(__always)
+func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let t else { return body(nil) }
+    return withScalarPointers(t) { body($0) }
 }
 
 /// The kernels of W [Cout, Cin, k, k] rotated by 180° and with the channel axes

@@ -145,8 +145,10 @@ func naiveConv2d(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, stride s: Int, 
             for (j, v) in conv.bias!.grad!.scalars.enumerated() { sumB[j] += Double(v) }
             dXParts += xi.grad!.scalars
         }
-        // Input gradients are computed per image either way: identical.
-        #expect(dX == dXParts)
+        // Input gradients: this 8 → 8 convolution takes the Winograd path, which puts
+        // a block of images into each GEMM, and SGEMM's rounding of a column may depend
+        // on where the column sits in the block: equal up to Float rounding.
+        expectLayerValues(Tensor(dX), shape: [dX.count], dXParts, tolerance: 1e-5)
         // Weight and bias gradients are sums over 6·400 pixels in a different grouping:
         // equal up to Float rounding (≈ 1e-6 relative).
         expectLayerValues(Tensor(dW), shape: [dW.count], sumW.map { Float($0) }, tolerance: 1e-4)

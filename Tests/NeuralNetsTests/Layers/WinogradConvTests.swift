@@ -1,0 +1,76 @@
+// WinogradConvTests.swift — the Winograd F(2×2, 3×3) fast path of 3×3 stride-1
+// padding-1 convolutions (WinogradConv.swift) against the im2col + GEMM reference
+// path and the naive loops, forward and backward, on shapes that exercise its edge
+// cases: odd heights and widths (tiles that reach past the image), widths that are
+// not multiples of the 8-lane vectors, Cin ≠ Cout, batches split across threads and
+// blocks of images sharing one GEMM.
+
+import Testing
+@testable import NeuralNets
+import Tensors
+
+@Suite struct WinogradConvTests {
+    /// Shapes that take the Winograd path (both channel counts ≥ 8).
+    static let cases: [ConvCase] = [
+        ConvCase(n: 3, cin: 8, cout: 12, h: 7, w: 9, kernel: 3, stride: 1, padding: 1),      // odd sizes, Cout > Cin
+        ConvCase(n: 2, cin: 16, cout: 8, h: 6, w: 17, kernel: 3, stride: 1, padding: 1),     // Cout < Cin, W = 2·8 + 1
+        ConvCase(n: 5, cin: 9, cout: 10, h: 13, w: 5, kernel: 3, stride: 1, padding: 1, bias: false),
+        ConvCase(n: 2, cin: 8, cout: 8, h: 1, w: 1, kernel: 3, stride: 1, padding: 1),       // one pixel: only padding around it
+        ConvCase(n: 40, cin: 8, cout: 9, h: 7, w: 7, kernel: 3, stride: 1, padding: 1),      // several image blocks per thread
+    ]
+
+    static func make(_ c: ConvCase, seed: UInt64) -> (Conv2d, Tensor) {
+        var rng = SeededGenerator(seed: seed)
+        let conv = Conv2d(c.cin, c.cout, kernelSize: 3, padding: 1, bias: c.bias, using: &rng)
+        return (conv, layerInput([c.n, c.cin, c.h, c.w], seed: seed + 1))
+    }
+
+    @Test func theseShapesTakeTheWinogradPath() {
+        for c in Self.cases {
+            #expect(WinogradConv3x3.isWorthwhile(inChannels: c.cin, outChannels: c.cout))
+        }
+    }
+
+    /// Forward: Winograd against the naive loops (in Double) and against im2col + GEMM.
+    /// Outputs here are of order 1 and the transforms add and subtract a handful of
+    /// partial sums of similar size, so the Float rounding is a few ulps (≈ 1e-6);
+    /// 1e-5·(1 + |expected|) per value leaves a margin, while a wrong tile, lane or
+    /// transform coefficient gives errors of order 0.1–1.
+    @Test(arguments: cases)
+    func forwardMatchesReference(_ c: ConvCase) {
+        let (conv, x) = Self.make(c, seed: 61)
+        let y = conv(x)
+        let (shape, expected) = naiveConv2d(x, conv.weight, conv.bias, stride: 1, padding: 1)
+        expectLayerValues(y, shape: shape, expected, tolerance: 1e-5)
+        let reference = conv2d(x, weight: conv.weight, bias: conv.bias, stride: 1, padding: 1, allowWinograd: false)
+        expectLayerValues(y, shape: reference.shape, reference.scalars, tolerance: 1e-5)
+    }
+
+    /// Backward: every gradient (∂L/∂x by Winograd on the flipped kernels, ∂L/∂W and
+    /// ∂L/∂b by im2col) against the im2col path, and against finite differences.
+    @Test(arguments: cases)
+    func gradientsMatchReference(_ c: ConvCase) {
+        let (conv, x) = Self.make(c, seed: 71)
+        let g = layerInput([c.n, c.cout, c.h, c.w], seed: 72, requiresGrad: false)
+        conv(x).backward(g)
+        let fast = [x.grad!] + conv.parameters.map { $0.grad! }
+        x.zeroGrad(); conv.zeroGrad()
+        conv2d(x, weight: conv.weight, bias: conv.bias, stride: 1, padding: 1, allowWinograd: false).backward(g)
+        let reference = [x.grad!] + conv.parameters.map { $0.grad! }
+        for (a, b) in zip(fast, reference) {
+            expectLayerValues(a, shape: b.shape, b.scalars, tolerance: 1e-5)
+        }
+        // Finite differences over every value is slow for the big batch; the smaller
+        // shapes cover the same code.
+        if c.n * c.cin * c.h * c.w <= 1000 {
+            layerGradCheck([x] + conv.parameters) { conv(x) }
+        }
+    }
+
+    /// The same inputs give the same bytes on every call (fixed blocks, fixed chunks).
+    @Test func deterministic() {
+        let (conv, x) = Self.make(Self.cases[4], seed: 81)
+        let a = conv(x).scalars, b = conv(x).scalars
+        #expect(a == b)
+    }
+}
