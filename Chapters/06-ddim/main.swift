@@ -92,7 +92,7 @@ for spacing in TimestepSpacing.allCases {
 nb.table(["spacing", "timesteps (S = \(spacingSteps), T = \(T))", "√ᾱ at the first step", "noise std √(1−ᾱ) left before the last step"], spacingRows)
 
 /*:
-`leading` never starts at $T-1$: it treats pure noise as if it were $x_{900}$,
+ `leading` never starts at $T-1$: it treats pure noise as if it were $x_{900}$,
  which should still carry a trace of the image ($\sqrt{\bar\alpha}$ at the first
  step, in the table), so its first prediction is made for the wrong noise level.
  At the other end it spends its last step going from $t = 0$ — already clean — to
@@ -127,10 +127,10 @@ nb.images(concat(spacingGrid + [(4 * spacingDifference - 1).clamped(min: -1, max
  Both first guesses are mostly noise — from pure noise no network can yet tell
  which digit will appear — but they differ: read as $t = 900$, the same noise is
  taken to hide more of an image, and the guess is busier. Yet the final rows are
- close (the mean difference is printed above): $\bar\alpha$ at $t = 900$ is still tiny, and nine more
- steps repair the first one. The mismatch matters far more for schedules whose
- last $\bar\alpha$ is not near zero (Stable Diffusion's, in Lin et al. 2024), and
- for very few steps.
+ close (the mean difference is printed above): $\bar\alpha$ at $t = 900$ is still
+ tiny, and nine more steps repair the first one. The mismatch matters far more
+ for schedules whose last $\bar\alpha$ is not near zero (Stable Diffusion's, in
+ Lin et al. 2024), and for very few steps.
 
  ## One DDIM step — on the swiss roll
 
@@ -281,11 +281,11 @@ nb.print("ε̂ at t = \(T - 1) for x_T and for 0.71·x_T: cosine similarity \(Co
  does not fade. The network reads the quieter noise as the same noise, only
  fainter (its $\hat\varepsilon$ for $0.71\,x_T$ points the same way as for $x_T$,
  cosine similarity 1.000 above), and the sampler clips $\hat x_0$ to $[-1, 1]$ at
- every step, which pulls the path back to images of full contrast — lerp's middle digits
- have only a few per cent less ink. The dip in the norm is a property of the *noise*, not of the model,
- and larger models without that safety net (latent diffusion's, chapter 08) turn
- lerp's midpoints into washed-out images; that is why DDIM's authors interpolate
- with slerp, and why you should too.
+ every step, which pulls the path back to images of full contrast — lerp's middle
+ digits have only a few per cent less ink. The dip in the norm is a property of
+ the *noise*, not of the model, and larger models without that safety net (latent
+ diffusion's, chapter 08) turn lerp's midpoints into washed-out images; that is
+ why DDIM's authors interpolate with slerp, and why you should too.
 
  ## Inversion: from a digit back to its noise
 
@@ -329,8 +329,8 @@ nb.images(concat(inversionImages, axis: 0), name: "inversion",
  is *not* like the noise sampling starts from: its standard deviation is well
  below 1, it is almost exactly 0 on the background — the network sees no noise
  there, predicts none, and the upward steps never add any — and it still shows
- the digit's outline. That is why editing methods that
- start from inverted noise need extra care (Mokady et al. 2023).
+ the digit's outline. That is why editing methods that start from inverted noise
+ need extra care (Mokady et al. 2023).
 
  ## Fewer evaluations: Heun on the probability-flow ODE
 
