@@ -30,6 +30,13 @@
 // A 1×1 convolution with stride 1 and no padding has cols_n = x_n [Cin, H·W]: it
 // skips im2col and col2im entirely.
 //
+// The fast path: a 3×3 convolution with stride 1 and padding 1 (most of a U-Net's
+// work) and at least 8 channels in and out is computed instead by Winograd's
+// F(4×4, 3×3) algorithm (WinogradConv.swift), which needs 4× fewer multiplies than
+// the GEMM above and gives the same values up to Float rounding; so is its ∂L/∂x,
+// the convolution of G with the flipped kernels. ∂L/∂W always takes the path above.
+// Everything below the fast path is the reference: read it first.
+//
 // Threads: a large batch is split into one chunk of images per core
 // (`concurrentPerform`), each chunk with its own cols buffer and its own partial
 // ∂L/∂W (added in chunk order, so results are the same on every run), while OpenBLAS
@@ -132,7 +139,7 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
     let chunks = LayerParallel.chunkCount(items: n, workPerItem: cout * ckk * hw)
 
     // The fast path for 3×3 size-keeping convolutions (WinogradConv.swift): same result
-    // up to rounding, 2.25× fewer multiplies.
+    // up to rounding, 4× fewer multiplies.
     let winograd = allowWinograd && k == 3 && geo.keepsSize && WinogradConv3x3.isWorthwhile(inChannels: cin, outChannels: cout)
         ? WinogradConv3x3(channels: cin, outChannels: cout, height: x.shape[2], width: x.shape[3]) : nil
 

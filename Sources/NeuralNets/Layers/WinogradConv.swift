@@ -1,31 +1,39 @@
 // WinogradConv.swift — the fast path for 3×3, stride-1, padding-1 convolutions:
-// Winograd's minimal filtering F(2×2, 3×3).
+// Winograd's minimal filtering F(4×4, 3×3).
 //
 // Reference: A. Lavin, S. Gray, "Fast Algorithms for Convolutional Neural Networks"
 // (CVPR 2016). Conv2d.swift's im2col + GEMM is the reference path and the one to
-// read first; this file computes the same convolution with 2.25× fewer multiplies.
+// read first; this file computes the same convolution with 4× fewer multiplies.
 //
-// A 2×2 block of outputs of a 3×3 convolution reads a 4×4 patch d of the input.
-// With the constant matrices
+// A 4×4 block of outputs of a 3×3 convolution reads a 6×6 patch d of the input.
+// With the constant matrices (Lavin & Gray, section 4.2; interpolation points 0, ±1, ±2, ∞)
 //
-//     Bᵀ = ⎡1  0 −1  0⎤    G = ⎡ 1    0    0 ⎤    Aᵀ = ⎡1  1  1  0⎤
-//          ⎢0  1  1  0⎥        ⎢ ½    ½    ½ ⎥         ⎣0  1 −1 −1⎦
-//          ⎢0 −1  1  0⎥        ⎢ ½   −½    ½ ⎥
-//          ⎣0  1  0 −1⎦        ⎣ 0    0    1 ⎦
+//     Bᵀ = ⎡4  0 −5  0  1  0⎤   G = ⎡ 1/4     0     0 ⎤   Aᵀ = ⎡1  1  1  1  1  0⎤
+//          ⎢0 −4 −4  1  1  0⎥       ⎢−1/6  −1/6  −1/6 ⎥        ⎢0  1 −1  2 −2  0⎥
+//          ⎢0  4 −4 −1  1  0⎥       ⎢−1/6   1/6  −1/6 ⎥        ⎢0  1  1  4  4  0⎥
+//          ⎢0 −2 −1  2  1  0⎥       ⎢1/24  1/12   1/6 ⎥        ⎣0  1 −1  8 −8  1⎦
+//          ⎢0  2 −1 −2  1  0⎥       ⎢1/24 −1/12   1/6 ⎥
+//          ⎣0  4  0 −5  0  1⎦       ⎣   0     0     1 ⎦
 //
-// the 2×2 outputs of kernel g are  Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A : 16 products
-// instead of 4·9 = 36. Summed over input channels, the elementwise product becomes,
-// for each of the 16 positions ξ of the 4×4 tile, one matrix product over channels:
+// the 4×4 outputs of kernel g are  Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A : 36 products
+// instead of 16·9 = 144. Summed over input channels, the elementwise product becomes,
+// for each of the 36 positions ξ of the 6×6 tile, one matrix product over channels:
 //
 //     U_ξ [Cout, Cin]  = (G W[co, ci] Gᵀ)_ξ        the kernels, transformed once per call
 //     V_ξ [Cin, T]     = (Bᵀ d_{ci, t} B)_ξ        the input tiles t = 1…T, transformed
-//     M_ξ [Cout, T]    = U_ξ · V_ξ                 16 SGEMMs
-//     y tile (co, t)   = Aᵀ M_{co, t} A            back to 2×2 outputs, plus the bias
+//     M_ξ [Cout, T]    = U_ξ · V_ξ                 36 SGEMMs
+//     y tile (co, t)   = Aᵀ M_{co, t} A            back to 4×4 outputs, plus the bias
 //
-// Tiles start at even rows and columns; a tile that reaches past an odd-sized image
-// reads zeros there and its extra outputs are dropped. The transforms only add and
-// subtract (the ½ of G is applied to the kernels), so the result differs from
-// im2col + GEMM by rounding alone (≈ 1e-6 relative, checked in the tests).
+// Tiles start at multiples of 4; a tile that reaches past the image (sizes that are
+// not multiples of 4) reads zeros there and its extra outputs are dropped. The result
+// differs from im2col + GEMM by rounding only: the transforms scale values by up to
+// 8 and then cancel, so the error is ≈ 10× that of a plain dot product (≈ 1e-6
+// relative instead of 1e-7; checked in the tests and against the PyTorch fixtures).
+//
+// The transforms are written for 8 tiles at a time (SIMD8). Each input row is first
+// combined vertically (Bᵀ d, all columns at once), then split into its four column
+// phases (columns 4q, 4q+1, 4q+2, 4q+3), so that tile b's six columns are phase 0…3
+// at q = b and phase 0, 1 at q = b + 1: unit-stride vectors again.
 //
 // The input gradient of such a convolution is again one (of ∂L/∂y with the kernels
 // rotated by 180° and the channel axes swapped, see Conv2d.swift), so the backward
@@ -39,7 +47,7 @@ import Darwin
 import CBLAS
 import Tensors
 
-/// Winograd F(2×2, 3×3) for a 3×3 convolution with stride 1 and padding 1 on
+/// Winograd F(4×4, 3×3) for a 3×3 convolution with stride 1 and padding 1 on
 /// images of `channels` × `height` × `width`, producing `outChannels` channels of the
 /// same size.
 struct WinogradConv3x3 {
@@ -48,31 +56,40 @@ struct WinogradConv3x3 {
     /// Image height and width (the output has the same).
     let height: Int, width: Int
 
-    /// Tiles per image: ⌈H/2⌉ rows by ⌈W/2⌉ columns.
-    var tileRows: Int { (height + 1) / 2 }
-    var tileColumns: Int { (width + 1) / 2 }
-    var tilesPerImage: Int { tileRows * tileColumns }
-
-    /// Images transformed together, so that each of the 16 GEMMs has ≈ 1,000 columns
-    /// (large enough for SGEMM to run at full speed, small enough for the cache).
-    var imagesPerBlock: Int { Swift.max(1, 1024 / tilesPerImage) }
-
+    /// Outputs per tile side (m) and the input patch side (m + 2).
+    static let tile = 4, patch = 6
+    /// Positions ξ in a transformed tile: 6·6.
+    static let positions = 36
     /// Lanes of the vector loops; rows of V and M get this many spare columns, so
     /// that a vector that runs past the last tile stays inside the buffer.
     static let lanes = 8
 
-    /// Values in one row of the small row buffers (transformed input and output rows).
-    var rowLength: Int { 2 * tileColumns + 2 + 3 * Self.lanes }
+    /// Tiles per image: ⌈H/4⌉ rows by ⌈W/4⌉ columns.
+    var tileRows: Int { (height + 3) / 4 }
+    var tileColumns: Int { (width + 3) / 4 }
+    var tilesPerImage: Int { tileRows * tileColumns }
+
+    /// Images transformed together: enough that each GEMM has ≈ 100 or more columns
+    /// (SGEMM is slow on thin matrices), few enough that V and M stay near the core.
+    /// Measured for the U-Net's shapes: blocks of 64–128 tiles were fastest, 1,024
+    /// tiles 10–30 % slower.
+    var imagesPerBlock: Int { Swift.max(1, Self.blockTiles / tilesPerImage) }
+    static let blockTiles = 128
+
+    /// Values in one row of the small row buffers (columns −1 … W of a transformed row,
+    /// and room for vectors that run past its end).
+    var rowLength: Int { 4 * tileColumns + 5 * Self.lanes }
 
     /// Values between consecutive rows of V and M for a block of `tiles` tiles.
     func leading(_ tiles: Int) -> Int { tiles + Self.lanes }
 
     /// Scratch values one thread needs: V and M for a block of images and the row buffers.
     var scratchCount: Int {
-        16 * (channels + outChannels) * leading(imagesPerBlock * tilesPerImage) + 16 * rowLength + width + Self.lanes
+        Self.positions * (channels + outChannels) * leading(imagesPerBlock * tilesPerImage)
+            + 32 * rowLength + 6 * Self.lanes
     }
 
-    /// Whether Winograd is worth it over im2col + GEMM: with few channels the 16 GEMMs
+    /// Whether Winograd is worth it over im2col + GEMM: with few channels the GEMMs
     /// are too thin and the transforms dominate (the U-Net's 1-channel first and
     /// last convolutions stay on im2col).
     static func isWorthwhile(inChannels: Int, outChannels: Int) -> Bool {
@@ -84,36 +101,38 @@ struct WinogradConv3x3 {
     static let enabled: Bool = getenv("KIT_WINOGRAD").map { String(cString: $0) != "0" } ?? true
 
     /// U_ξ = (G g Gᵀ)_ξ for every kernel g = `weight`[co, ci] of `weight` [Cout, Cin, 3, 3]:
-    /// returns U as [16, Cout, Cin].
+    /// returns U as [36, Cout, Cin].
     func transformKernels(_ weight: UnsafePointer<Float>) -> [Float] {
         let cout = outChannels, cin = channels
-        return makeScalars(16 * cout * cin) { u in
+        typealias Six = (Float, Float, Float, Float, Float, Float)
+        /// G applied to one row or column of 3: six values.
+        func expand(_ r0: Float, _ r1: Float, _ r2: Float) -> Six {
+            let sixth: Float = 1.0 / 6, outer = r0 * (0.25 * sixth) + r2 * sixth, middle = r1 * (0.5 * sixth)
+            return (r0 * 0.25, -(r0 + r1 + r2) * sixth, -(r0 - r1 + r2) * sixth, outer + middle, outer - middle, r2)
+        }
+        return makeScalars(Self.positions * cout * cin) { u in
+            let step = cout * cin                                                  // from U_ξ to U_ξ+1
             for co in 0..<cout {
                 for ci in 0..<cin {
-                    let g = weight + (co * cin + ci) * 9               // [3, 3]
-                    // One row of 3 → 4: (r0, ½(r0 + r1 + r2), ½(r0 − r1 + r2), r2).
-                    func expand(_ r0: Float, _ r1: Float, _ r2: Float) -> (Float, Float, Float, Float) {
-                        (r0, 0.5 * (r0 + r1 + r2), 0.5 * (r0 - r1 + r2), r2)
-                    }
-                    // G g: each column of g expanded to 4 rows.
+                    let g = weight + (co * cin + ci) * 9                           // [3, 3]
+                    // G g, one column of g at a time: c_j = G·(column j).
                     let c0 = expand(g[0], g[3], g[6]), c1 = expand(g[1], g[4], g[7]), c2 = expand(g[2], g[5], g[8])
-                    // (G g) Gᵀ: each row of G g expanded to 4 columns.
-                    func store(_ i: Int, _ r: (Float, Float, Float, Float)) {
-                        let at = u + (4 * i * cout + co) * cin + ci          // U[4i + j, co, ci]
-                        let step = cout * cin
-                        at[0] = r.0; at[step] = r.1; at[2 * step] = r.2; at[3 * step] = r.3
+                    // (G g) Gᵀ, one row i at a time: G·(row i of G g), stored at ξ = 6i + j.
+                    func store(_ i: Int, _ row: Six) {
+                        let at = u + 6 * i * step + co * cin + ci
+                        at[0] = row.0; at[step] = row.1; at[2 * step] = row.2
+                        at[3 * step] = row.3; at[4 * step] = row.4; at[5 * step] = row.5
                     }
-                    store(0, expand(c0.0, c1.0, c2.0))
-                    store(1, expand(c0.1, c1.1, c2.1))
-                    store(2, expand(c0.2, c1.2, c2.2))
-                    store(3, expand(c0.3, c1.3, c2.3))
+                    store(0, expand(c0.0, c1.0, c2.0)); store(1, expand(c0.1, c1.1, c2.1))
+                    store(2, expand(c0.2, c1.2, c2.2)); store(3, expand(c0.3, c1.3, c2.3))
+                    store(4, expand(c0.4, c1.4, c2.4)); store(5, expand(c0.5, c1.5, c2.5))
                 }
             }
         }
     }
 
     /// Convolves `images` of `x` [N, Cin, H, W] with the transformed kernels `u`
-    /// [16, Cout, Cin], adds `bias` [Cout] when given, and writes those images of
+    /// [36, Cout, Cin], adds `bias` [Cout] when given, and writes those images of
     /// `out` [N, Cout, H, W]. `scratch` holds `scratchCount` values.
     func convolve(_ x: UnsafePointer<Float>, images: Range<Int>, u: UnsafePointer<Float>,
                   bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>,
@@ -121,9 +140,9 @@ struct WinogradConv3x3 {
         let cin = channels, cout = outChannels
         let perBlock = imagesPerBlock
         let most = leading(perBlock * tilesPerImage)
-        let v = scratch                                               // V [16, Cin, T] (rows `ld` apart)
-        let m = v + 16 * cin * most                                   // M [16, Cout, T]
-        let rows = m + 16 * cout * most                               // the row buffers
+        let v = scratch                                               // V [36, Cin, T] (rows `ld` apart)
+        let m = v + Self.positions * cin * most                       // M [36, Cout, T]
+        let rows = m + Self.positions * cout * most                   // the row buffers
         var first = images.lowerBound
         while first < images.upperBound {
             let block = first..<Swift.min(first + perBlock, images.upperBound)
@@ -133,7 +152,7 @@ struct WinogradConv3x3 {
                 transformInput(x + image * cin * height * width, v: v, ld: ld,
                                firstTile: local * tilesPerImage, rows: rows)
             }
-            for xi in 0..<16 {                                        // M_ξ = U_ξ · V_ξ   [Cout, Cin]·[Cin, T]
+            for xi in 0..<Self.positions {                            // M_ξ = U_ξ · V_ξ   [Cout, Cin]·[Cin, T]
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(tiles), Int32(cin),
                             1, u + xi * cout * cin, Int32(cin), v + xi * cin * ld, Int32(ld),
                             0, m + xi * cout * ld, Int32(ld))
@@ -147,70 +166,70 @@ struct WinogradConv3x3 {
     }
 
     /// V_ξ[ci, t] = (Bᵀ d B)_ξ for the tiles of one image [Cin, H, W], stored at
-    /// columns `firstTile…` of V [16, Cin, ·] (rows `ld` apart).
+    /// columns `firstTile…` of V [36, Cin, ·] (rows `ld` apart).
     private func transformInput(_ image: UnsafePointer<Float>, v: UnsafeMutablePointer<Float>, ld: Int,
                                 firstTile: Int, rows: UnsafeMutablePointer<Float>) {
-        typealias Vec = SIMD8<Float>
-        let (h, w, tw, n) = (height, width, tileColumns, rowLength)
-        // t_i [column −1 … W]: row i of Bᵀ d for every column; even_i and odd_i: its even
-        // and odd columns (column 2p − 1 and column 2p), so that tile b reads
-        // even[b], odd[b], even[b + 1], odd[b + 1], all at unit stride.
-        let t = rows, even = rows + 4 * n, odd = rows + 8 * n
-        let zeros = rows + 16 * n                                     // a row of W zeros
-        zeros.update(repeating: 0, count: w)
-        t.update(repeating: 0, count: 4 * n)                          // the padding columns stay 0
-        let whole = w - w % Self.lanes                                // columns done 8 at a time
+        let (h, w, tw, n, lanes) = (height, width, tileColumns, rowLength, Self.lanes)
+        // t_i: row i of Bᵀ d at columns −1 … W (index = column + 1), zero outside the image.
+        // phase[4i + k][q] = t_i[4q + k]: tile b reads phases 0…3 at q = b, then 0 and 1 at b + 1.
+        let t = rows, phase = rows + 6 * n
+        let staged = rows + 30 * n                                    // 6 rows of 8: a short last vector
+        t.update(repeating: 0, count: 6 * n)
+        staged.update(repeating: 0, count: 6 * lanes)
+        let step = channels * ld                                      // from V_ξ to V_ξ+1 at the same ci
         for ci in 0..<channels {
             let src = image + ci * h * w
             for a in 0..<tileRows {
-                // The patch rows 2a−1 … 2a+2 (zeros outside the image).
-                let r = 2 * a - 1
-                let d0 = r >= 0 ? src + r * w : UnsafePointer(zeros)
-                let d1 = src + (r + 1) * w
-                let d2 = r + 2 < h ? src + (r + 2) * w : UnsafePointer(zeros)
-                let d3 = r + 3 < h ? src + (r + 3) * w : UnsafePointer(zeros)
-                // Bᵀ d, for every column at once: t0 = d0 − d2, t1 = d1 + d2, t2 = d2 − d1, t3 = d1 − d3.
+                // The patch rows 4a−1 … 4a+4 (nil: zero padding).
+                @inline(__always) func patchRow(_ i: Int) -> UnsafePointer<Float>? {
+                    let r = 4 * a - 1 + i
+                    return r >= 0 && r < h ? src + r * w : nil
+                }
+                let d0 = patchRow(0), d1 = patchRow(1), d2 = patchRow(2), d3 = patchRow(3), d4 = patchRow(4), d5 = patchRow(5)
+                // Bᵀ d, 8 columns at a time.
                 var col = 0
-                while col < whole {
-                    let a0 = load(d0 + col), a1 = load(d1 + col), a2 = load(d2 + col), a3 = load(d3 + col)
-                    store(a0 - a2, t + 1 + col)
-                    store(a1 + a2, t + n + 1 + col)
-                    store(a2 - a1, t + 2 * n + 1 + col)
-                    store(a1 - a3, t + 3 * n + 1 + col)
-                    col += Self.lanes
+                while col < w {
+                    let count = Swift.min(lanes, w - col)
+                    /// Columns col … col+7 of a patch row: zeros for padding rows; the
+                    /// last, short vector is staged in a buffer whose extra lanes stay 0.
+                    @inline(__always) func read(_ p: UnsafePointer<Float>?, _ i: Int) -> SIMD8<Float> {
+                        guard let p else { return .zero }
+                        if count == lanes { return load(p + col) }
+                        let s = staged + i * lanes
+                        s.update(from: p + col, count: count)
+                        return load(s)
+                    }
+                    let r = transformSix(read(d0, 0), read(d1, 1), read(d2, 2), read(d3, 3), read(d4, 4), read(d5, 5))
+                    store(r.0, t + 1 + col); store(r.1, t + n + 1 + col); store(r.2, t + 2 * n + 1 + col)
+                    store(r.3, t + 3 * n + 1 + col); store(r.4, t + 4 * n + 1 + col); store(r.5, t + 5 * n + 1 + col)
+                    col += lanes
                 }
-                for c in whole..<w {
-                    let a0 = d0[c], a1 = d1[c], a2 = d2[c], a3 = d3[c]
-                    t[1 + c] = a0 - a2
-                    t[n + 1 + c] = a1 + a2
-                    t[2 * n + 1 + c] = a2 - a1
-                    t[3 * n + 1 + c] = a1 - a3
-                }
-                // Split each t_i into its even and odd columns.
-                for i in 0..<4 {
-                    var p = 0
-                    while p <= tw {
-                        let pair = UnsafeRawPointer(t + i * n + 2 * p).loadUnaligned(as: SIMD16<Float>.self)
-                        store(pair.evenHalf, even + i * n + p)
-                        store(pair.oddHalf, odd + i * n + p)
-                        p += Self.lanes
+                // Split each t_i into its four column phases.
+                for i in 0..<6 {
+                    var q = 0
+                    while q <= tw {
+                        let x = UnsafeRawPointer(t + i * n + 4 * q).loadUnaligned(as: SIMD32<Float>.self)
+                        let even = x.evenHalf, odd = x.oddHalf
+                        store(even.evenHalf, phase + (4 * i) * n + q)
+                        store(odd.evenHalf, phase + (4 * i + 1) * n + q)
+                        store(even.oddHalf, phase + (4 * i + 2) * n + q)
+                        store(odd.oddHalf, phase + (4 * i + 3) * n + q)
+                        q += lanes
                     }
                 }
-                // (Bᵀ d) B, 8 tiles at a time: the same combinations of columns 2b … 2b+3.
+                // (Bᵀ d) B, 8 tiles at a time: the same combination of columns 4b−1 … 4b+4.
                 // Lanes past the last tile land in tiles written later or in the spare columns.
                 let out = v + ci * ld + firstTile + a * tw
-                let step = channels * ld                              // from V_ξ to V_ξ+1
-                for i in 0..<4 {
-                    let e = even + i * n, o = odd + i * n
-                    let o0 = out + 4 * i * step
+                for i in 0..<6 {
+                    let p0 = phase + 4 * i * n, p1 = p0 + n, p2 = p1 + n, p3 = p2 + n
+                    let o = out + 6 * i * step
                     var b = 0
                     while b < tw {
-                        let c0 = load(e + b), c1 = load(o + b), c2 = load(e + b + 1), c3 = load(o + b + 1)
-                        store(c0 - c2, o0 + b)
-                        store(c1 + c2, o0 + step + b)
-                        store(c2 - c1, o0 + 2 * step + b)
-                        store(c1 - c3, o0 + 3 * step + b)
-                        b += Self.lanes
+                        let r = transformSix(load(p0 + b), load(p1 + b), load(p2 + b), load(p3 + b),
+                                             load(p0 + b + 1), load(p1 + b + 1))
+                        store(r.0, o + b); store(r.1, o + step + b); store(r.2, o + 2 * step + b)
+                        store(r.3, o + 3 * step + b); store(r.4, o + 4 * step + b); store(r.5, o + 5 * step + b)
+                        b += lanes
                     }
                 }
             }
@@ -218,14 +237,13 @@ struct WinogradConv3x3 {
     }
 
     /// y[co] = Aᵀ M A (+ bias) for the tiles of one image, read from columns
-    /// `firstTile…` of M [16, Cout, ·] (rows `ld` apart), written to `out` [Cout, H, W].
+    /// `firstTile…` of M [36, Cout, ·] (rows `ld` apart), written to `out` [Cout, H, W].
     private func transformOutput(_ m: UnsafePointer<Float>, ld: Int, firstTile: Int,
                                  bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>,
                                  rows: UnsafeMutablePointer<Float>) {
-        let (h, w, tw, n) = (height, width, tileColumns, rowLength)
+        let (h, w, tw, n, lanes) = (height, width, tileColumns, rowLength, Self.lanes)
         let plane = outChannels * ld                                  // from M_ξ to M_ξ+1
-        // Output rows 2a and 2a+1, split into even and odd columns like the input.
-        let even0 = rows, odd0 = rows + n, even1 = rows + 2 * n, odd1 = rows + 3 * n
+        // Output row 4a + r, phase c (columns 4p + c) at rows + (4r + c)·n.
         for co in 0..<outChannels {
             let b0 = SIMD8<Float>(repeating: bias?[co] ?? 0)
             let dst = out + co * h * w
@@ -234,23 +252,58 @@ struct WinogradConv3x3 {
                 var b = 0
                 while b < tw {
                     @inline(__always) func at(_ xi: Int) -> SIMD8<Float> { load(src + xi * plane + b) }
-                    // Aᵀ M: s0 = M row 0 + row 1 + row 2, s1 = row 1 − row 2 − row 3.
-                    let s00 = at(0) + at(4) + at(8), s01 = at(1) + at(5) + at(9)
-                    let s02 = at(2) + at(6) + at(10), s03 = at(3) + at(7) + at(11)
-                    let s10 = at(4) - at(8) - at(12), s11 = at(5) - at(9) - at(13)
-                    let s12 = at(6) - at(10) - at(14), s13 = at(7) - at(11) - at(15)
-                    // (Aᵀ M) A: the same on columns.
-                    store(b0 + (s00 + s01 + s02), even0 + b)
-                    store(b0 + (s01 - s02 - s03), odd0 + b)
-                    store(b0 + (s10 + s11 + s12), even1 + b)
-                    store(b0 + (s11 - s12 - s13), odd1 + b)
-                    b += Self.lanes
+                    // Aᵀ M, column by column: c_j = Aᵀ·(column j of M), four rows each.
+                    let c0 = transformFour(at(0), at(6), at(12), at(18), at(24), at(30))
+                    let c1 = transformFour(at(1), at(7), at(13), at(19), at(25), at(31))
+                    let c2 = transformFour(at(2), at(8), at(14), at(20), at(26), at(32))
+                    let c3 = transformFour(at(3), at(9), at(15), at(21), at(27), at(33))
+                    let c4 = transformFour(at(4), at(10), at(16), at(22), at(28), at(34))
+                    let c5 = transformFour(at(5), at(11), at(17), at(23), at(29), at(35))
+                    // (Aᵀ M) A, row by row: output row r, columns 4b + 0…3 as four phases.
+                    @inline(__always) func put(_ r: Int, _ y: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)) {
+                        let o = rows + 4 * r * n + b
+                        store(b0 + y.0, o); store(b0 + y.1, o + n); store(b0 + y.2, o + 2 * n); store(b0 + y.3, o + 3 * n)
+                    }
+                    put(0, transformFour(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0))
+                    put(1, transformFour(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1))
+                    put(2, transformFour(c0.2, c1.2, c2.2, c3.2, c4.2, c5.2))
+                    put(3, transformFour(c0.3, c1.3, c2.3, c3.3, c4.3, c5.3))
+                    b += lanes
                 }
-                interleave(even0, odd0, into: dst + 2 * a * w, count: w)
-                if 2 * a + 1 < h { interleave(even1, odd1, into: dst + (2 * a + 1) * w, count: w) }
+                for r in 0..<4 where 4 * a + r < h {
+                    let row = dst + (4 * a + r) * w, p = rows + 4 * r * n
+                    for col in 0..<w { row[col] = p[(col & 3) * n + col >> 2] }
+                }
             }
         }
     }
+}
+
+/// Bᵀ applied to six values (rows or columns of a 6×6 patch), 8 tiles at a time.
+@inline(__always)
+private func transformSix(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>,
+                          _ d3: SIMD8<Float>, _ d4: SIMD8<Float>, _ d5: SIMD8<Float>)
+    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+    let four: SIMD8<Float> = .init(repeating: 4), five: SIMD8<Float> = .init(repeating: 5), two: SIMD8<Float> = .init(repeating: 2)
+    let e = d4 - d2
+    return (four * d0 - five * d2 + d4,                  // 4d0 − 5d2 + d4
+            (d3 + d4) - four * (d1 + d2),                // −4d1 − 4d2 + d3 + d4
+            (d4 - d3) + four * (d1 - d2),                // 4d1 − 4d2 − d3 + d4
+            e + two * (d3 - d1),                         // −2d1 − d2 + 2d3 + d4
+            e - two * (d3 - d1),                         // 2d1 − d2 − 2d3 + d4
+            four * d1 - five * d3 + d5)                  // 4d1 − 5d3 + d5
+}
+
+/// Aᵀ applied to six values: four outputs, 8 tiles at a time.
+@inline(__always)
+private func transformFour(_ m0: SIMD8<Float>, _ m1: SIMD8<Float>, _ m2: SIMD8<Float>,
+                           _ m3: SIMD8<Float>, _ m4: SIMD8<Float>, _ m5: SIMD8<Float>)
+    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+    let sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4
+    return (m0 + sum12 + sum34,                                          // m0 + m1 + m2 + m3 + m4
+            diff12 + SIMD8(repeating: 2) * diff34,                       // m1 − m2 + 2m3 − 2m4
+            sum12 + SIMD8(repeating: 4) * sum34,                         // m1 + m2 + 4m3 + 4m4
+            diff12 + SIMD8(repeating: 8) * diff34 + m5)                  // m1 − m2 + 8m3 − 8m4 + m5
 }
 
 /// Eight values from `p` (any alignment).
@@ -266,21 +319,4 @@ private func load(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { load(Unsaf
 @inline(__always)
 private func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-}
-
-/// dst[2p] = even[p], dst[2p + 1] = odd[p] for the first `count` values of dst.
-@inline(__always)
-private func interleave(_ even: UnsafePointer<Float>, _ odd: UnsafePointer<Float>,
-                        into dst: UnsafeMutablePointer<Float>, count: Int) {
-    for p in 0..<count / 2 {
-        dst[2 * p] = even[p]
-        dst[2 * p + 1] = odd[p]
-    }
-    if count % 2 == 1 { dst[count - 1] = even[count / 2] }
-}
-
-@inline(__always)
-private func interleave(_ even: UnsafeMutablePointer<Float>, _ odd: UnsafeMutablePointer<Float>,
-                        into dst: UnsafeMutablePointer<Float>, count: Int) {
-    interleave(UnsafePointer(even), UnsafePointer(odd), into: dst, count: count)
 }
