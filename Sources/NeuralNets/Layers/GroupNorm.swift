@@ -17,6 +17,11 @@
 // has mean 0 and mean square 1). The op makes one pass for the statistics and one
 // for the output; the backward pass one for A, B and one for ∂L/∂x. Groups are
 // spread across the cores. LayerNorm uses the same kernel with one group per row.
+//
+// `GroupNorm.silu(x)` fuses the SiLU that follows every GroupNorm of a U-Net into the
+// same passes: forward y = silu(z) with z = γ·x̂ + β computed and dropped on the fly;
+// backward first turns G = ∂L/∂y into ∂L/∂z = G·silu′(z) (z recomputed from x and the
+// stored μ, r), then proceeds as above.
 
 import Tensors
 
@@ -71,14 +76,74 @@ public final class GroupNorm: UnaryLayer {
         return groupNormalized(x, batch: x.shape[0], channels: channels, groups: groups, spatial: spatial,
                                weight: weight, bias: bias, eps: eps, op: "groupNorm")
     }
+
+    /// `self(x).silu()` as one fused op: the same values, but one pass over memory
+    /// instead of two, and the normalised values are never stored (the backward pass
+    /// recomputes them from x and the group statistics). ResBlocks use it.
+    public func silu(_ x: Tensor) -> Tensor {
+        layerCheck(x.rank >= 2 && x.shape[1] == channels,
+                   "GroupNorm: input \(x.shape) must be [N, \(channels), …]")
+        let spatial = x.shape.dropFirst(2).reduce(1, *)
+        return groupNormalized(x, batch: x.shape[0], channels: channels, groups: groups, spatial: spatial,
+                               weight: weight, bias: bias, eps: eps, op: "groupNorm+silu", thenSiLU: true)
+    }
+}
+
+/// z·σ(z) for `count` values z = x·a + b: the affine step of the normalisation,
+/// followed by SiLU when `silu` (8 values at a time, as `Tensor.silu` computes them).
+@inline(__always)
+private func affine(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int,
+                    a: Float, b: Float, silu: Bool) {
+    guard silu else {
+        for i in 0..<count { y[i] = x[i] * a + b }
+        return
+    }
+    let va = Float8(repeating: a), vb = Float8(repeating: b)
+    var i = 0
+    while i + 8 <= count {
+        let z = UnsafeRawPointer(x + i).loadUnaligned(as: Float8.self) * va + vb
+        UnsafeMutableRawPointer(y + i).storeBytes(of: z * sigmoid8(z), as: Float8.self)
+        i += 8
+    }
+    if i < count {
+        var z = Float8(repeating: 0)
+        for j in i..<count { z[j - i] = x[j] * a + b }
+        let r = z * sigmoid8(z)
+        for j in i..<count { y[j] = r[j - i] }
+    }
+}
+
+/// g·silu′(z) for `count` values z = x·a + b, silu′(z) = σ(z)·(1 + z·(1 − σ(z))):
+/// the gradient that reaches the normalisation's output through the fused SiLU.
+@inline(__always)
+private func siluBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                          _ count: Int, a: Float, b: Float) {
+    let va = Float8(repeating: a), vb = Float8(repeating: b), one = Float8(repeating: 1)
+    var i = 0
+    while i + 8 <= count {
+        let z = UnsafeRawPointer(x + i).loadUnaligned(as: Float8.self) * va + vb
+        let s = sigmoid8(z)
+        let gv = UnsafeRawPointer(g + i).loadUnaligned(as: Float8.self)
+        UnsafeMutableRawPointer(out + i).storeBytes(of: gv * s * (one + z * (one - s)), as: Float8.self)
+        i += 8
+    }
+    if i < count {
+        var z = Float8(repeating: 0), gv = Float8(repeating: 0)
+        for j in i..<count { z[j - i] = x[j] * a + b; gv[j - i] = g[j] }
+        let s = sigmoid8(z)
+        let r = gv * s * (one + z * (one - s))
+        for j in i..<count { out[j] = r[j - i] }
+    }
 }
 
 /// The fused normalisation kernel shared by GroupNorm and LayerNorm: `x` viewed as
 /// `[batch, channels, spatial]`, normalised over each group of `channels/groups`
 /// consecutive channels (a contiguous block of M values), then scaled by
 /// `weight[c]` and shifted by `bias[c]` when given.
+///
+/// With `thenSiLU`, the result is silu(y) instead of y (GroupNorm's `silu(_:)`).
 func groupNormalized(_ x: Tensor, batch: Int, channels: Int, groups: Int, spatial: Int,
-                     weight: Tensor?, bias: Tensor?, eps: Float, op: String) -> Tensor {
+                     weight: Tensor?, bias: Tensor?, eps: Float, op: String, thenSiLU: Bool = false) -> Tensor {
     let perGroup = channels / groups
     let m = perGroup * spatial                                     // values in one group
     let groupCount = batch * groups
@@ -104,8 +169,7 @@ func groupNormalized(_ x: Tensor, batch: Int, channels: Int, groups: Int, spatia
                                 let c = firstChannel + ci
                                 let a = r * (gamma?[c] ?? 1)
                                 let b = (beta?[c] ?? 0) - mean * a
-                                let xr = xs + ci * spatial, yr = ys + ci * spatial
-                                for i in 0..<spatial { yr[i] = xr[i] * a + b }
+                                affine(xs + ci * spatial, ys + ci * spatial, spatial, a: a, b: b, silu: thenSiLU)
                             }
                         }
                     }
@@ -126,17 +190,31 @@ func groupNormalized(_ x: Tensor, batch: Int, channels: Int, groups: Int, spatia
                     sumsA.withUnsafeMutableBufferPointer { ab in
                         sumsB.withUnsafeMutableBufferPointer { bb in
                             Kernels.parallelChunks(groupCount, grain: m) { range in
+                                // With the fused SiLU, ∂L/∂y of one group: G·silu′(y), recomputed here.
+                                let siluGrad = UnsafeMutablePointer<Float>.allocate(capacity: thenSiLU ? m : 0)
+                                defer { siluGrad.deallocate() }
                                 for ng in range {
                                     let n = ng / groups, firstChannel = (ng % groups) * perGroup
                                     let mean = means[ng], r = Double(rstds[ng])
+                                    let xg = px + ng * m                                   // this group's x [perGroup, spatial]
+                                    var gg = pg + ng * m                                   // and its ∂L/∂y
+                                    if thenSiLU {
+                                        for ci in 0..<perGroup {
+                                            let c = firstChannel + ci
+                                            let a = rstds[ng] * (gamma?[c] ?? 1), b = (beta?[c] ?? 0) - mean * a
+                                            let off = ci * spatial
+                                            siluBackward(gg + off, xg + off, siluGrad + off, spatial, a: a, b: b)
+                                        }
+                                        gg = UnsafePointer(siluGrad)
+                                    }
                                     var m1 = 0.0, m2 = 0.0
                                     for ci in 0..<perGroup {
                                         let c = firstChannel + ci
-                                        let off = ng * m + ci * spatial
-                                        let a = spatial == 1 ? Double(pg[off])             // LayerNorm: one value
-                                            : sumOfValuesDouble(pg + off, spatial)
-                                        let b = spatial == 1 ? Double(pg[off]) * Double(px[off] - mean)
-                                            : sumOfProductsWithDeviation(pg + off, px + off, spatial, mean: mean)
+                                        let off = ci * spatial
+                                        let a = spatial == 1 ? Double(gg[off])             // LayerNorm: one value
+                                            : sumOfValuesDouble(gg + off, spatial)
+                                        let b = spatial == 1 ? Double(gg[off]) * Double(xg[off] - mean)
+                                            : sumOfProductsWithDeviation(gg + off, xg + off, spatial, mean: mean)
                                         ab[n * channels + c] = a
                                         bb[n * channels + c] = b
                                         let gc = Double(gamma?[c] ?? 1)
@@ -150,8 +228,8 @@ func groupNormalized(_ x: Tensor, batch: Int, channels: Int, groups: Int, spatia
                                     let o = Float(r * (r * Double(mean) * m2 - m1))
                                     for ci in 0..<perGroup {
                                         let p = Float(r) * (gamma?[firstChannel + ci] ?? 1)
-                                        let off = ng * m + ci * spatial
-                                        let gr = pg + off, xr = px + off, dr = dx + off
+                                        let off = ci * spatial
+                                        let gr = gg + off, xr = xg + off, dr = dx + ng * m + off
                                         for i in 0..<spatial { dr[i] = gr[i] * p + xr[i] * q + o }
                                     }
                                 }

@@ -51,10 +51,10 @@ public final class ResBlock: Module {
 
     /// x `[B, Cin, H, W]`, time embedding `[B, D]` → `[B, Cout, H, W]`.
     public func callAsFunction(_ x: Tensor, _ timeEmbedding: Tensor) -> Tensor {
-        var h = conv1(norm1(x).silu())                                       // [B, Cout, H, W]
+        var h = conv1(norm1.silu(x))                                         // silu(norm1(x)), fused: [B, Cout, H, W]
         let shift = temb(timeEmbedding.silu())                               // [B, Cout]
         h = h + shift.reshaped([shift.shape[0], shift.shape[1], 1, 1])       // + [B, Cout, 1, 1]
-        h = conv2(norm2(h).silu())                                           // [B, Cout, H, W]
+        h = conv2(norm2.silu(h))                                             // [B, Cout, H, W]
         return h + (skip.map { $0(x) } ?? x)                                 // residual
     }
 }

@@ -168,6 +168,6 @@ public final class UNet: Module {
             h = up[i](concat([h, skips[i]], axis: 1), emb)           // [B, c_i, …]
             if let a = upAttention[i] { h = a(h) }
         }
-        return convOut(normOut(h).silu())                           // [B, Cin, H, W]
+        return convOut(normOut.silu(h))                             // silu(normOut(h)): [B, Cin, H, W]
     }
 }

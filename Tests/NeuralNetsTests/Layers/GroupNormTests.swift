@@ -1,6 +1,6 @@
 // GroupNormTests.swift — GroupNorm: normalised groups (mean 0, variance 1 before the
 // affine map), a naive Double reference with perturbed γ and β, finite-difference
-// gradients, and PyTorch's parameter names.
+// gradients, PyTorch's parameter names, and the fused GroupNorm + SiLU.
 
 import Testing
 import NeuralNets
@@ -84,6 +84,34 @@ func naiveGroupNorm(_ x: Tensor, groups: Int, gamma: [Float]?, beta: [Float]?, e
         perturbLayerParameter(norm.bias!, seed: 20)
         let x = layerInput(c.shape, seed: 21)
         layerGradCheck([x] + norm.parameters) { norm(x) }
+    }
+
+    /// `norm.silu(x)` is `norm(x).silu()` fused: the same values (the same Float
+    /// operations in the same order, so equal to the bit) and the same gradients, on
+    /// spatial sizes with and without a tail shorter than the 8-lane vectors.
+    @Test(arguments: [Case(shape: [2, 6, 5, 5], groups: 2), Case(shape: [3, 8, 4, 4], groups: 4),
+                      Case(shape: [2, 4, 7, 7], groups: 1)])
+    func fusedSiLUMatchesSeparateOps(_ c: Case) {
+        let norm = GroupNorm(groups: c.groups, channels: c.shape[1])
+        perturbLayerParameter(norm.weight!, seed: 23)
+        perturbLayerParameter(norm.bias!, seed: 24)
+        let x = layerInput(c.shape, seed: 25)
+        let fused = norm.silu(x), separate = norm(x).silu()
+        #expect(fused.scalars == separate.scalars)
+
+        let g = layerInput(c.shape, seed: 26, requiresGrad: false)
+        fused.backward(g)
+        let fusedGrads = ([x] + norm.parameters).map { $0.grad!.scalars }
+        x.zeroGrad(); norm.zeroGrad()
+        separate.backward(g)
+        let separateGrads = ([x] + norm.parameters).map { $0.grad! }
+        // The same sums, with silu′ applied inside instead of in a separate pass:
+        // equal up to Float rounding.
+        for (a, b) in zip(fusedGrads, separateGrads) {
+            expectLayerValues(Tensor(a), shape: [b.count], b.scalars, tolerance: 1e-5)
+        }
+        x.zeroGrad(); norm.zeroGrad()
+        layerGradCheck([x] + norm.parameters) { norm.silu(x) }
     }
 
     @Test func withoutAffine() {
