@@ -127,15 +127,16 @@ nb.table(["t", "ᾱ_t", "√(1−ᾱ_t)", "ε̂", "−ε̂/√(1−ᾱ_t)", "exa
  across the ridges between neighbouring modes, where two components are equally likely.
 
  The bottom row is the error in the units the network was trained in,
- $\lVert\hat\varepsilon - \varepsilon^\*\rVert$ with $\varepsilon^\* = -\sqrt{1-\bar\alpha_t}\,\nabla\log p_t$.
+ $\lVert\hat\varepsilon - \varepsilon^{\star}\rVert$ with $\varepsilon^{\star} = -\sqrt{1-\bar\alpha_t}\,\nabla\log p_t$.
  The training loss only asks for accuracy where $x_t$ lands, so the error is small on
  and near the ring and grows in the corners, where at small $t$ no training point ever
  was (at $t = 5$ the learned arrows there are far too long). It also lines up along the
  ridges: the exact field changes abruptly there, and a smooth network cannot follow.
  The table measures the error where it matters, with $x_t$ drawn from $p_t$ itself:
  $\sqrt{\mathbb E\lVert s_\theta - \nabla\log p_t\rVert^2 / \mathbb E\lVert\nabla\log p_t\rVert^2}$.
- In $\varepsilon$ units the error stays near 0.1 down to $t = 5$; in score units it is
- that error divided by $\sqrt{1-\bar\alpha_t}$, half the size of the score itself.
+ In $\varepsilon$ units the error stays small at every level (an eighth of the noise or
+ less); in score units it is that error divided by $\sqrt{1-\bar\alpha_t}$, which at
+ $t = 5$ makes it half the size of the score itself.
  */
 let fieldLevels = [400, 100, 25, 5]
 let arrowGrid = 15
@@ -239,7 +240,7 @@ let startPlot = Plot.scatter([try! Series(points: blob, color: "#888888")], titl
 let endPlot = Plot.scatter([try! Series(points: walkers, color: "#1f77b4")], title: "after \(langevinSteps) steps",
                            xRange: view, yRange: view, equalAxes: true, legend: .none)
 nb.figure(Figure([startPlot, pathsPlot, endPlot], columns: 3, panelWidth: 360, panelHeight: 330, fontSize: 9),
-          name: "langevin", caption: "Langevin dynamics with the learned score at t = \(langevinT): start, paths over the data density, end")
+          name: "langevin", caption: "Langevin dynamics with the learned score at t = \(langevinT): start, eight paths over the data density (white dots: where they start), end")
 
 func shareCells(_ x: Tensor) -> [String] {
     let (shares, far) = modes.shares(x)
@@ -436,7 +437,8 @@ nb.table(["sampler", "evaluations", "sliced W1 to data", "noise floor", "ratio",
  expensive part: one U-Net pass each), DDIM takes first-order steps, Heun half as many
  second-order ones (its last step, to $\sigma = 0$, takes a single evaluation). Both
  start from the *same* noise, and both are deterministic, so the grids can be compared
- image by image: rows are DDIM and Heun at about 10 evaluations, then at about 20. The
+ image by image: rows are DDIM and Heun at about 10 evaluations, then at about 20, both
+ on the `trailing` timesteps by default (`--spacing` changes them). The
  same noise mostly gives the same digit — the ODE's map from noise to digits does not
  depend on the solver, only how accurately it is followed. The digit classifier scores
  each set: the share it recognises with confidence ≥ 0.9, how evenly the ten classes
@@ -467,12 +469,13 @@ for budget in budgets {
     do { ddim = try DDIMSampler(schedule: digits.schedule, objective: digits.objective, eta: 0) } catch { Notebook.exitWithError("\(error)", code: 64) }
     var unused = SeededGenerator(seed: 0)
     let base = done
-    let viaDDIM = try! ddim.sample(from: digitNoise, model: digits.model.denoiser, steps: budget, using: &unused) { digitBar.update(base + $0) }
+    let viaDDIM = try! ddim.sample(from: digitNoise, model: digits.model.denoiser, steps: budget, spacing: flags.digitSpacing, using: &unused) { digitBar.update(base + $0) }
     done += budget
     let heunSteps = budget / 2
     let odeSampler = ProbabilityFlowSampler(schedule: digits.schedule, objective: digits.objective, method: .heun)
     let base2 = done
-    let (viaHeun, heunEvaluations) = try! odeSampler.sample(from: digitNoise, model: digits.model.denoiser, steps: heunSteps) {
+    let (viaHeun, heunEvaluations) = try! odeSampler.sample(from: digitNoise, model: digits.model.denoiser, steps: heunSteps,
+                                                            spacing: flags.digitSpacing) {
         digitBar.update(base2 + 2 * $0 - ($0 == heunSteps ? 1 : 0))
     }
     done += heunEvaluations
@@ -488,7 +491,7 @@ digitBar.finish()
 nb.images(concat(gridRows, axis: 0).clamped(min: -1, max: 1), name: "digits-heun-vs-ddim",
           caption: "Same noise, row by row: " + digitRows.map { "\($0[0]) (\($0[1]) evals)" }.joined(separator: "; "), columns: shown, scale: 2)
 nb.table(["sampler", "evaluations", "recognisable", "class entropy (1 = even)", "FD-digits", "FD floor"], digitRows)
-nb.print("n = \(sampleCount) digits per sampler; FD floor: two sets of \(sampleCount) real digits")
+nb.print("n = \(sampleCount) digits per sampler, \(flags.digitSpacing.rawValue) timesteps; FD floor: two sets of \(sampleCount) real digits")
 
 /*:
  ## What to take away
