@@ -44,6 +44,18 @@ func unetProfileCase(_ options: BenchOptions) -> [JSONLine] {
         for (name, body) in stages {
             line[number: name + "_ms"] = medianTime(repeats: options.repeats, body) * 1000
         }
+        // The whole forward pass, wall-clock and process CPU time (all threads): the CPU
+        // time is the steadier measure of work on a busy machine.
+        line[number: "forward_ms"] = medianTime(repeats: options.repeats) { _ = unet(x, t) } * 1000
+        line[number: "forward_cpu_ms"] = medianCPUTime(repeats: options.repeats) { _ = unet(x, t) } * 1000
     }
+    // A training step's forward and backward (no optimizer), likewise.
+    let eps = Tensor.randn(x.shape, using: &rng)
+    let step = {
+        unet.zeroGrad()
+        ((unet(x, t) - eps).squared().mean()).backward()
+    }
+    line[number: "forward_backward_ms"] = medianTime(repeats: options.repeats, step) * 1000
+    line[number: "forward_backward_cpu_ms"] = medianCPUTime(repeats: options.repeats, step) * 1000
     return [line]
 }

@@ -15,6 +15,17 @@
 //
 // SGEMM reads W and G transposed in place (its transpose flags), so no transposed
 // copy is made.
+//
+// `linearSiLU` is silu(x·Wᵀ + b) as one op (a Linear followed by SiLU in `Sequential`
+// runs as one): the activation is applied to each block of rows right after its
+// GEMM, while it is still in the cache, and its backward first turns G into
+// G·silu′(Z) (Z is kept for that).
+//
+// Threads: a batch of many rows is split into one block of rows per core, each with
+// its own single-threaded GEMMs (`LayerParallel`, as in Conv2d.swift); ∂L/∂W and ∂L/∂b
+// are summed per block and the blocks added in order, so results are the same on
+// every run. (OpenBLAS's own threads, woken for each small GEMM, spent more time
+// yielding than multiplying for the toy MLP's 1024 × 128 matrices.)
 
 import Tensors
 
@@ -63,6 +74,17 @@ public final class Linear: UnaryLayer {
 /// `x·Wᵀ + b` over the last axis (PyTorch `F.linear`): `x` `[..., in]`, `weight`
 /// `[out, in]`, `bias` `[out]` → `[..., out]`. Differentiable in all three.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    linearOp(x, weight: weight, bias: bias, silu: false)
+}
+
+/// `silu(x·Wᵀ + b)` as one fused op: the same values as `linear(x, weight:, bias:).silu()`
+/// with one pass less over memory. Differentiable in all three inputs.
+public func linearSiLU(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    linearOp(x, weight: weight, bias: bias, silu: true)
+}
+
+/// Y = X·Wᵀ + b, then SiLU when `silu`, split into blocks of rows across the cores.
+func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor {
     layerCheck(weight.rank == 2, "linear: weight must be [out, in], got \(weight.shape)")
     let (outF, inF) = (weight.shape[0], weight.shape[1])
     layerCheck(x.rank >= 1 && x.shape[x.rank - 1] == inF,
@@ -70,47 +92,123 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
     if let bias { layerCheck(bias.shape == [outF], "linear: bias must be [\(outF)], got \(bias.shape)") }
     let rows = x.count / inF
     let outShape = Array(x.shape.dropLast()) + [outF]
+    let chunks = LayerParallel.chunkCount(items: rows, workPerItem: inF * outF)
+    // Z (before SiLU) is needed by the backward pass of the fused op only.
+    let recording = GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false))
+    let keepZ = silu && recording
+    var z = scratchScalars(keepZ ? rows * outF : 0)
 
-    // Y = X·Wᵀ + b                                                      [R, out]
+    // Z = X·Wᵀ + b for each block of rows                               [R, out]
     let y = makeScalars(rows * outF) { out in
-        if let b = bias?.scalars {
-            b.withUnsafeBufferPointer { pb in
-                for r in 0..<rows { (out + r * outF).update(from: pb.baseAddress!, count: outF) }
-            }
-        }
         guard rows > 0 else { return }
         withScalarPointers(x) { px in
             withScalarPointers(weight) { pw in
-                sgemm(transB: true, m: rows, n: outF, k: inF, a: px, b: pw, beta: bias == nil ? 0 : 1, c: out)
+                withOptionalPointer(bias) { pb in
+                    z.withUnsafeMutableBufferPointer { zb in
+                        LayerParallel.forEachChunk(chunks, items: rows) { _, block in
+                            let o = out + block.lowerBound * outF, count = block.count
+                            if let pb {
+                                for r in 0..<count { (o + r * outF).update(from: pb, count: outF) }
+                            }
+                            sgemm(transB: true, m: count, n: outF, k: inF, a: px + block.lowerBound * inF, b: pw,
+                                  beta: pb == nil ? 0 : 1, c: o)
+                            guard silu else { return }
+                            if keepZ { (zb.baseAddress! + block.lowerBound * outF).update(from: o, count: count * outF) }
+                            siluInPlace(o, count * outF)                              // Y = silu(Z)
+                        }
+                    }
+                }
             }
         }
     }
 
     let inputs = [x, weight] + (bias.map { [$0] } ?? [])
-    return Tensor.record(shape: outShape, scalars: y, op: "linear", inputs: inputs) { g in
-        let needB = bias?.requiresGrad ?? false
-        return withScalarPointers(g) { pg in
-            // ∂L/∂X = G·W                                               [R, in]
-            let dx: Tensor? = x.requiresGrad ? Tensor(shape: x.shape, scalars: makeScalars(rows * inF) { dx in
-                withScalarPointers(weight) { pw in sgemm(m: rows, n: inF, k: outF, a: pg, b: pw, c: dx) }
-            }) : nil
-            // ∂L/∂W = Gᵀ·X                                              [out, in]
-            let dw: Tensor? = weight.requiresGrad ? Tensor(shape: weight.shape, scalars: makeScalars(outF * inF) { dw in
-                withScalarPointers(x) { px in sgemm(transA: true, m: outF, n: inF, k: rows, a: pg, b: px, c: dw) }
-            }) : nil
-            // ∂L/∂b = Σ_rows G                                          [out]
-            var db: Tensor? = nil
-            if needB {
-                var sums = [Float](repeating: 0, count: outF)
-                sums.withUnsafeMutableBufferPointer { s in
-                    for r in 0..<rows {
-                        let row = pg + r * outF
-                        for j in 0..<outF { s[j] += row[j] }
+    return Tensor.record(shape: outShape, scalars: y, op: silu ? "linear+silu" : "linear", inputs: inputs) { g in
+        let needX = x.requiresGrad, needW = weight.requiresGrad, needB = bias?.requiresGrad ?? false
+        var dz = scratchScalars(silu ? rows * outF : 0)                  // ∂L/∂Z = G·silu′(Z)
+        var dw = scratchScalars(needW ? chunks * outF * inF : 0)         // per block, beta 0
+        var db = [Float](repeating: 0, count: needB ? chunks * outF : 0) // per block
+        func backwardPass(_ dx: UnsafeMutablePointer<Float>?) {
+            withScalarPointers(g) { pgy in
+                withScalarPointers(x) { px in
+                    withScalarPointers(weight) { pw in
+                        z.withUnsafeBufferPointer { zb in
+                            dz.withUnsafeMutableBufferPointer { dzb in
+                                dw.withUnsafeMutableBufferPointer { dwb in
+                                    db.withUnsafeMutableBufferPointer { dbb in
+                                        LayerParallel.forEachChunk(chunks, items: rows) { chunk, block in
+                                            let first = block.lowerBound, count = block.count
+                                            var pg = pgy + first * outF                    // this block's G [count, out]
+                                            if silu {
+                                                let d = dzb.baseAddress! + first * outF
+                                                siluGradient(pg, zb.baseAddress! + first * outF, d, count * outF)
+                                                pg = UnsafePointer(d)
+                                            }
+                                            // ∂L/∂X = G·W                               [count, in]
+                                            if let dx { sgemm(m: count, n: inF, k: outF, a: pg, b: pw, c: dx + first * inF) }
+                                            // ∂L/∂W = Gᵀ·X, this block's part            [out, in]
+                                            if needW {
+                                                sgemm(transA: true, m: outF, n: inF, k: count, a: pg, b: px + first * inF,
+                                                      c: dwb.baseAddress! + chunk * outF * inF)
+                                            }
+                                            // ∂L/∂b = Σ_rows G, this block's part       [out]
+                                            if needB {
+                                                let s = dbb.baseAddress! + chunk * outF
+                                                for r in 0..<count {
+                                                    let row = pg + r * outF
+                                                    for j in 0..<outF { s[j] += row[j] }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-                db = Tensor(shape: [outF], scalars: sums)
             }
-            return [dx, dw, db]
         }
+        var dx: [Float] = []
+        if needX { dx = makeScalars(rows * inF) { backwardPass($0) } } else { backwardPass(nil) }
+        return [needX ? Tensor(shape: x.shape, scalars: dx) : nil,
+                needW ? Tensor(shape: weight.shape, scalars: sumOfChunks(dw, chunks: chunks)) : nil,
+                needB ? Tensor(shape: [outF], scalars: sumOfChunks(db, chunks: chunks)) : nil]
+    }
+}
+
+/// p[i] = p[i]·σ(p[i]) for `count` values, 8 at a time (as `Tensor.silu` computes it).
+private func siluInPlace(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        let z = UnsafeRawPointer(p + i).loadUnaligned(as: Float8.self)
+        UnsafeMutableRawPointer(p + i).storeBytes(of: z * sigmoid8(z), as: Float8.self)
+        i += 8
+    }
+    if i < count {
+        var z = Float8(repeating: 0)
+        for j in i..<count { z[j - i] = p[j] }
+        let r = z * sigmoid8(z)
+        for j in i..<count { p[j] = r[j - i] }
+    }
+}
+
+/// out = g·silu′(z), silu′(z) = σ(z)·(1 + z·(1 − σ(z))), for `count` values.
+private func siluGradient(_ g: UnsafePointer<Float>, _ z: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                          _ count: Int) {
+    let one = Float8(repeating: 1)
+    var i = 0
+    while i + 8 <= count {
+        let zv = UnsafeRawPointer(z + i).loadUnaligned(as: Float8.self)
+        let gv = UnsafeRawPointer(g + i).loadUnaligned(as: Float8.self)
+        let s = sigmoid8(zv)
+        UnsafeMutableRawPointer(out + i).storeBytes(of: gv * s * (one + zv * (one - s)), as: Float8.self)
+        i += 8
+    }
+    if i < count {
+        var zv = Float8(repeating: 0), gv = Float8(repeating: 0)
+        for j in i..<count { zv[j - i] = z[j]; gv[j - i] = g[j] }
+        let s = sigmoid8(zv)
+        let r = gv * s * (one + zv * (one - s))
+        for j in i..<count { out[j] = r[j - i] }
     }
 }

@@ -36,6 +36,18 @@ public final class Sequential: UnaryLayer {
 
     /// Applies every layer in turn.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        layers.reduce(x) { h, layer in layer(h) }
+        var h = x
+        var i = 0
+        while i < layers.count {
+            // A Linear followed by SiLU runs as one fused op (`linearSiLU`): same values.
+            if let linear = layers[i] as? Linear, i + 1 < layers.count, layers[i + 1] is SiLU {
+                h = linearSiLU(h, weight: linear.weight, bias: linear.bias)
+                i += 2
+            } else {
+                h = layers[i](h)
+                i += 1
+            }
+        }
+        return h
     }
 }
