@@ -16,7 +16,7 @@ public typealias Float8 = SIMD8<Float>
 /// Inputs are clamped to [−87.3, 88.7], where eˣ is a normal float. Written with
 /// plain vector arithmetic and masks only, which the compiler maps onto vector
 /// instructions (generic helpers such as `rounded()` would run lane by lane).
-@inline(__always)
+@inlinable @inline(__always)
 public func exp8(_ x: Float8) -> Float8 {
     let lo = Float8(repeating: -87.33654), hi = Float8(repeating: 88.72283)
     let x = x.replacing(with: lo, where: x .< lo).replacing(with: hi, where: x .> hi)
@@ -42,8 +42,9 @@ public func exp8(_ x: Float8) -> Float8 {
     return er * twoLow * twoHigh
 }
 
-/// σ(x) = 1/(1 + e⁻ˣ) for eight values at once.
-@inline(__always)
+/// σ(x) = 1/(1 + e⁻ˣ) for eight values at once. (`@inlinable`, like `exp8`, so that
+/// the fused activations of other modules, e.g. NeuralNets' GroupNorm + SiLU, inline it.)
+@inlinable @inline(__always)
 public func sigmoid8(_ x: Float8) -> Float8 {
     1 / (1 + exp8(-x))
 }

@@ -72,6 +72,8 @@ public final class Conv2d: UnaryLayer {
     public let padding: Int
     /// Training or evaluation mode (a convolution behaves the same in both).
     public var training = true
+    /// The Winograd-transformed weights of the last call (see WinogradConv.swift).
+    let winogradKernels = WinogradKernelCache()
 
     /// Makes a convolution with PyTorch's default initialisation.
     /// - Parameters:
@@ -104,7 +106,8 @@ public final class Conv2d: UnaryLayer {
     /// Convolves `x` `[N, inChannels, H, W]` → `[N, outChannels, Ho, Wo]` with
     /// Ho = ⌊(H + 2·padding − k)/stride⌋ + 1 (likewise Wo).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+        conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, allowWinograd: true,
+               kernelCache: winogradKernels)
     }
 }
 
@@ -117,8 +120,10 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
 }
 
 /// `conv2d`, with the Winograd fast path switched off when `allowWinograd` is false
-/// (the tests compare the two paths).
-func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, allowWinograd: Bool) -> Tensor {
+/// (the tests compare the two paths), and its transformed kernels kept in
+/// `kernelCache` between calls (a `Conv2d` layer keeps one).
+func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, allowWinograd: Bool,
+            kernelCache: WinogradKernelCache? = nil) -> Tensor {
     layerCheck(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
     layerCheck(weight.rank == 4 && weight.shape[2] == weight.shape[3],
                "conv2d: weight must be [Cout, Cin, k, k], got \(weight.shape)")
@@ -148,7 +153,8 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
         withScalarPointers(x) { px in
             withScalarPointers(weight) { pw in
                 if let winograd {
-                    let u = winograd.transformKernels(pw)                        // [16, Cout, Cin]
+                    let u = kernelCache?.kernels(for: weight, winograd.transformKernels)
+                        ?? winograd.transformKernels(pw)                         // [36, Cout, Cin]
                     var scratch = scratchScalars(chunks * winograd.scratchCount)
                     u.withUnsafeBufferPointer { pu in
                         scratch.withUnsafeMutableBufferPointer { sb in

@@ -72,6 +72,19 @@ import Tensors
         }
     }
 
+    /// A Conv2d layer keeps its transformed kernels between calls; an in-place update
+    /// of its weights (as optimizers make) must not be served stale kernels.
+    @Test func kernelCacheFollowsWeightUpdates() {
+        let (conv, x) = Self.make(Self.cases[0], seed: 91)
+        let first = conv(x).scalars
+        #expect(conv(x).scalars == first)
+        conv.weight.updateScalars { w in for i in 0..<w.count { w[i] *= -0.5 } }
+        let updated = conv(x)
+        #expect(updated.scalars != first)
+        let reference = conv2d(x, weight: conv.weight, bias: conv.bias, stride: 1, padding: 1, allowWinograd: false)
+        expectLayerValues(updated, shape: reference.shape, reference.scalars, tolerance: Self.tolerance)
+    }
+
     /// The same inputs give the same bytes on every call (fixed blocks, fixed chunks).
     @Test func deterministic() {
         let (conv, x) = Self.make(Self.cases[4], seed: 81)
