@@ -81,13 +81,17 @@ struct WinogradConv3x3 {
     /// and room for vectors that run past its end).
     var rowLength: Int { 4 * tileColumns + 5 * Self.lanes }
 
+    /// Values in one row of the packed buffers: one value per tile of an image (tile
+    /// row after tile row), and room for vectors that run past the last tile.
+    var packedLength: Int { tilesPerImage + 2 * Self.lanes }
+
     /// Values between consecutive rows of V and M for a block of `tiles` tiles.
     func leading(_ tiles: Int) -> Int { tiles + Self.lanes }
 
     /// Scratch values one thread needs: V and M for a block of images and the row buffers.
     var scratchCount: Int {
         Self.positions * (channels + outChannels) * leading(imagesPerBlock * tilesPerImage)
-            + 32 * rowLength + 6 * Self.lanes
+            + 6 * rowLength + 36 * packedLength + 6 * Self.lanes
     }
 
     /// Whether Winograd is worth it over im2col + GEMM: with few channels the GEMMs
@@ -168,13 +172,19 @@ struct WinogradConv3x3 {
 
     /// V_ξ[ci, t] = (Bᵀ d B)_ξ for the tiles of one image [Cin, H, W], stored at
     /// columns `firstTile…` of V [36, Cin, ·] (rows `ld` apart).
+    ///
+    /// Per channel: each tile row's patch rows are combined vertically (Bᵀ d) and split
+    /// into column phases, packed for all tile rows one after another, so that the
+    /// horizontal step (· B) then runs over all the image's tiles in full vectors
+    /// (a 7×7 image has only 2 tiles per row but 4 in all; 14×14 has 4 and 16).
     private func transformInput(_ image: UnsafePointer<Float>, v: UnsafeMutablePointer<Float>, ld: Int,
                                 firstTile: Int, rows: UnsafeMutablePointer<Float>) {
-        let (h, w, tw, n, lanes) = (height, width, tileColumns, rowLength, Self.lanes)
+        let (h, w, tw, n, p, lanes) = (height, width, tileColumns, rowLength, packedLength, Self.lanes)
         // t_i: row i of Bᵀ d at columns −1 … W (index = column + 1), zero outside the image.
-        // phase[4i + k][q] = t_i[4q + k]: tile b reads phases 0…3 at q = b, then 0 and 1 at b + 1.
-        let t = rows, phase = rows + 6 * n
-        let staged = rows + 30 * n                                    // 6 rows of 8: a short last vector
+        // packed[6i + k][a·tw + b] = t_i[4b + k] of tile row a, k = 0…5: the six columns
+        // 4b−1 … 4b+4 that tile b reads.
+        let t = rows, packed = rows + 6 * n
+        let staged = packed + 36 * p                                  // 6 rows of 8: a short last vector
         t.update(repeating: 0, count: 6 * n)
         staged.update(repeating: 0, count: 6 * lanes)
         let step = channels * ld                                      // from V_ξ to V_ξ+1 at the same ci
@@ -205,33 +215,36 @@ struct WinogradConv3x3 {
                     store(r.3, t + 3 * n + 1 + col); store(r.4, t + 4 * n + 1 + col); store(r.5, t + 5 * n + 1 + col)
                     col += lanes
                 }
-                // Split each t_i into its four column phases.
+                // Split each t_i into the columns 4b + k, k = 0…5, of this tile row's tiles.
+                // Lanes past the row's last tile land where the next tile row goes next.
                 for i in 0..<6 {
+                    let row = t + i * n, out = packed + 6 * i * p + a * tw
                     var q = 0
-                    while q <= tw {
-                        let x = UnsafeRawPointer(t + i * n + 4 * q).loadUnaligned(as: SIMD32<Float>.self)
-                        let even = x.evenHalf, odd = x.oddHalf
-                        store(even.evenHalf, phase + (4 * i) * n + q)
-                        store(odd.evenHalf, phase + (4 * i + 1) * n + q)
-                        store(even.oddHalf, phase + (4 * i + 2) * n + q)
-                        store(odd.oddHalf, phase + (4 * i + 3) * n + q)
+                    while q < tw {
+                        let here = UnsafeRawPointer(row + 4 * q).loadUnaligned(as: SIMD32<Float>.self)
+                        let next = UnsafeRawPointer(row + 4 * q + 4).loadUnaligned(as: SIMD32<Float>.self)
+                        store(here.evenHalf.evenHalf, out + q)                // column 4b
+                        store(here.oddHalf.evenHalf, out + p + q)             // 4b + 1
+                        store(here.evenHalf.oddHalf, out + 2 * p + q)         // 4b + 2
+                        store(here.oddHalf.oddHalf, out + 3 * p + q)          // 4b + 3
+                        store(next.evenHalf.evenHalf, out + 4 * p + q)        // 4b + 4
+                        store(next.oddHalf.evenHalf, out + 5 * p + q)         // 4b + 5
                         q += lanes
                     }
                 }
-                // (Bᵀ d) B, 8 tiles at a time: the same combination of columns 4b−1 … 4b+4.
-                // Lanes past the last tile land in tiles written later or in the spare columns.
-                let out = v + ci * ld + firstTile + a * tw
-                for i in 0..<6 {
-                    let p0 = phase + 4 * i * n, p1 = p0 + n, p2 = p1 + n, p3 = p2 + n
-                    let o = out + 6 * i * step
-                    var b = 0
-                    while b < tw {
-                        let r = transformSix(load(p0 + b), load(p1 + b), load(p2 + b), load(p3 + b),
-                                             load(p0 + b + 1), load(p1 + b + 1))
-                        store(r.0, o + b); store(r.1, o + step + b); store(r.2, o + 2 * step + b)
-                        store(r.3, o + 3 * step + b); store(r.4, o + 4 * step + b); store(r.5, o + 5 * step + b)
-                        b += lanes
-                    }
+            }
+            // (Bᵀ d) B for all the image's tiles, 8 at a time. Lanes past the last tile
+            // land in the next image's tiles (written later) or in the spare columns.
+            let out = v + ci * ld + firstTile
+            for i in 0..<6 {
+                let c = packed + 6 * i * p, o = out + 6 * i * step
+                var b = 0
+                while b < tilesPerImage {
+                    let r = transformSix(load(c + b), load(c + p + b), load(c + 2 * p + b),
+                                         load(c + 3 * p + b), load(c + 4 * p + b), load(c + 5 * p + b))
+                    store(r.0, o + b); store(r.1, o + step + b); store(r.2, o + 2 * step + b)
+                    store(r.3, o + 3 * step + b); store(r.4, o + 4 * step + b); store(r.5, o + 5 * step + b)
+                    b += lanes
                 }
             }
         }
@@ -242,38 +255,39 @@ struct WinogradConv3x3 {
     private func transformOutput(_ m: UnsafePointer<Float>, ld: Int, firstTile: Int,
                                  bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>,
                                  rows: UnsafeMutablePointer<Float>) {
-        let (h, w, tw, n, lanes) = (height, width, tileColumns, rowLength, Self.lanes)
+        let (h, w, tw, p, lanes) = (height, width, tileColumns, packedLength, Self.lanes)
         let plane = outChannels * ld                                  // from M_ξ to M_ξ+1
-        // Output row 4a + r, phase c (columns 4p + c) at rows + (4r + c)·n.
+        // Output row r of every tile, column c, packed like the input: rows + (4r + c)·p.
         for co in 0..<outChannels {
             let b0 = SIMD8<Float>(repeating: bias?[co] ?? 0)
+            let src = m + co * ld + firstTile
+            var b = 0
+            while b < tilesPerImage {
+                @inline(__always) func at(_ xi: Int) -> SIMD8<Float> { load(src + xi * plane + b) }
+                // Aᵀ M, column by column: c_j = Aᵀ·(column j of M), four rows each.
+                let c0 = transformFour(at(0), at(6), at(12), at(18), at(24), at(30))
+                let c1 = transformFour(at(1), at(7), at(13), at(19), at(25), at(31))
+                let c2 = transformFour(at(2), at(8), at(14), at(20), at(26), at(32))
+                let c3 = transformFour(at(3), at(9), at(15), at(21), at(27), at(33))
+                let c4 = transformFour(at(4), at(10), at(16), at(22), at(28), at(34))
+                let c5 = transformFour(at(5), at(11), at(17), at(23), at(29), at(35))
+                // (Aᵀ M) A, row by row: output row r, columns 0…3 of each tile.
+                @inline(__always) func put(_ r: Int, _ y: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)) {
+                    let o = rows + 4 * r * p + b
+                    store(b0 + y.0, o); store(b0 + y.1, o + p); store(b0 + y.2, o + 2 * p); store(b0 + y.3, o + 3 * p)
+                }
+                put(0, transformFour(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0))
+                put(1, transformFour(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1))
+                put(2, transformFour(c0.2, c1.2, c2.2, c3.2, c4.2, c5.2))
+                put(3, transformFour(c0.3, c1.3, c2.3, c3.3, c4.3, c5.3))
+                b += lanes
+            }
+            // Into the image: pixel (4a + r, 4b + c) is tile a·tw + b's output (r, c).
             let dst = out + co * h * w
             for a in 0..<tileRows {
-                let src = m + co * ld + firstTile + a * tw
-                var b = 0
-                while b < tw {
-                    @inline(__always) func at(_ xi: Int) -> SIMD8<Float> { load(src + xi * plane + b) }
-                    // Aᵀ M, column by column: c_j = Aᵀ·(column j of M), four rows each.
-                    let c0 = transformFour(at(0), at(6), at(12), at(18), at(24), at(30))
-                    let c1 = transformFour(at(1), at(7), at(13), at(19), at(25), at(31))
-                    let c2 = transformFour(at(2), at(8), at(14), at(20), at(26), at(32))
-                    let c3 = transformFour(at(3), at(9), at(15), at(21), at(27), at(33))
-                    let c4 = transformFour(at(4), at(10), at(16), at(22), at(28), at(34))
-                    let c5 = transformFour(at(5), at(11), at(17), at(23), at(29), at(35))
-                    // (Aᵀ M) A, row by row: output row r, columns 4b + 0…3 as four phases.
-                    @inline(__always) func put(_ r: Int, _ y: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)) {
-                        let o = rows + 4 * r * n + b
-                        store(b0 + y.0, o); store(b0 + y.1, o + n); store(b0 + y.2, o + 2 * n); store(b0 + y.3, o + 3 * n)
-                    }
-                    put(0, transformFour(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0))
-                    put(1, transformFour(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1))
-                    put(2, transformFour(c0.2, c1.2, c2.2, c3.2, c4.2, c5.2))
-                    put(3, transformFour(c0.3, c1.3, c2.3, c3.3, c4.3, c5.3))
-                    b += lanes
-                }
                 for r in 0..<4 where 4 * a + r < h {
-                    let row = dst + (4 * a + r) * w, p = rows + 4 * r * n
-                    for col in 0..<w { row[col] = p[(col & 3) * n + col >> 2] }
+                    let row = dst + (4 * a + r) * w, tiles = rows + 4 * r * p + a * tw
+                    for col in 0..<w { row[col] = tiles[(col & 3) * p + col >> 2] }
                 }
             }
         }
