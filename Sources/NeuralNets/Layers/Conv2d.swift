@@ -34,7 +34,8 @@
 // work) and at least 8 channels in and out is computed instead by Winograd's
 // F(4×4, 3×3) algorithm (WinogradConv.swift), which needs 4× fewer multiplies than
 // the GEMM above and gives the same values up to Float rounding; so is its ∂L/∂x,
-// the convolution of G with the flipped kernels. ∂L/∂W always takes the path above.
+// the convolution of G with the flipped kernels, and its ∂L/∂W (through the
+// gradient of the transformed kernels, see WinogradConv.swift).
 // Everything below the fast path is the reference: read it first.
 //
 // Threads: a large batch is split into one chunk of images per core
@@ -204,19 +205,24 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
         let winogradX = needX && allowWinograd && k == 3 && geo.keepsSize
             && WinogradConv3x3.isWorthwhile(inChannels: cout, outChannels: cin)
             ? WinogradConv3x3(channels: cout, outChannels: cin, height: ho, width: wo) : nil
+        // ∂L/∂W of such a convolution: by Winograd too, as ∂L/∂U [36, Cout, Cin] per chunk.
+        let winogradW = needW && allowWinograd && k == 3 && geo.keepsSize
+            && WinogradConv3x3.isWorthwhile(inChannels: cin, outChannels: cout)
+            ? WinogradConv3x3(channels: cin, outChannels: cout, height: ho, width: wo) : nil
         let flipped = needX && geo.keepsSize && !geo.isPointwise && (cout <= cin || winogradX != nil)
         let geoG = ConvGeometry(channels: cout, height: ho, width: wo, kernel: k, stride: 1, padding: k - 1 - padding)
-        let colsSize = geo.isPointwise ? 0 : Swift.max(needW || (needX && !flipped) ? ckk * hw : 0,
+        let colsSize = geo.isPointwise ? 0 : Swift.max((needW && winogradW == nil) || (needX && !flipped) ? ckk * hw : 0,
                                                        flipped && winogradX == nil ? geoG.colRows * hw : 0)
-        let weightSize = cout * ckk
-        var dw = scratchScalars(needW ? chunks * weightSize : 0)                // per chunk [Cout, Cin·k·k], first GEMM has beta 0
+        let weightSize = winogradW == nil ? cout * ckk : WinogradConv3x3.positions * cout * cin
+        var dw = scratchScalars(needW ? chunks * weightSize : 0)                // per chunk [Cout, Cin·k·k] (or ∂L/∂U), first GEMM has beta 0
         var db = [Float](repeating: 0, count: needB ? chunks * cout : 0)        // per chunk [Cout]
         var cols = scratchScalars(chunks * colsSize)                            // per chunk, written before use
         // W̃[ci, (co, u, v)] = W[co, ci, k−1−u, k−1−v]                         [Cin, Cout·k·k]
         let flippedWeight: [Float] = flipped ? flipKernels(weight.scalars, cout: cout, cin: cin, k: k) : []
         // Winograd's transformed flipped kernels [16, Cin, Cout] and a scratch area per chunk.
         let flippedU = winogradX.map { wg in flippedWeight.withUnsafeBufferPointer { wg.transformKernels($0.baseAddress!) } } ?? []
-        var winogradScratch = scratchScalars(chunks * (winogradX?.scratchCount ?? 0))
+        let winogradScratchCount = Swift.max(winogradX?.scratchCount ?? 0, winogradW?.scratchCount ?? 0)
+        var winogradScratch = scratchScalars(chunks * winogradScratchCount)
 
         func backwardPass(_ dx: UnsafeMutablePointer<Float>?) {
             withScalarPointers(g) { pg in
@@ -233,13 +239,18 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
                                             // ∂L/∂x of all this chunk's images at once: G ∗ W̃ by Winograd.
                                             if let winogradX, let dx {
                                                 winogradX.convolve(pg, images: images, u: pu.baseAddress!, bias: nil, out: dx,
-                                                                   scratch: sb.baseAddress! + chunk * winogradX.scratchCount)
+                                                                   scratch: sb.baseAddress! + chunk * winogradScratchCount)
+                                            }
+                                            // ∂L/∂U of this chunk's images at once (turned into ∂L/∂W below).
+                                            if let winogradW {
+                                                winogradW.weightGradient(px, pg, images: images, du: dwb.baseAddress! + chunk * weightSize,
+                                                                         accumulate: false, scratch: sb.baseAddress! + chunk * winogradScratchCount)
                                             }
                                             for image in images {
                                                 let gn = pg + image * outSize              // G_n [Cout, Ho·Wo]
                                                 let xn = px + image * imageSize            // x_n [Cin, H, W]
                                                 // ∂L/∂W += G_n · cols_nᵀ                 [Cout, Cin·k·k]
-                                                if needW {
+                                                if needW && winogradW == nil {
                                                     let dwc = dwb.baseAddress! + chunk * weightSize
                                                     let beta: Float = image == images.lowerBound ? 0 : 1
                                                     if geo.isPointwise {
@@ -283,7 +294,9 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
         var dx: [Float] = []
         if needX { dx = makeScalars(n * imageSize) { backwardPass($0) } } else { backwardPass(nil) }
         return [needX ? Tensor(shape: x.shape, scalars: dx) : nil,
-                needW ? Tensor(shape: weight.shape, scalars: sumOfChunks(dw, chunks: chunks)) : nil,
+                needW ? Tensor(shape: weight.shape, scalars: winogradW.map { wg in
+                    sumOfChunks(dw, chunks: chunks).withUnsafeBufferPointer { wg.kernelGradient($0.baseAddress!) }
+                } ?? sumOfChunks(dw, chunks: chunks)) : nil,
                 needB ? Tensor(shape: [cout], scalars: sumOfChunks(db, chunks: chunks)) : nil]
     }
 }

@@ -35,9 +35,11 @@
 // phases (columns 4q, 4q+1, 4q+2, 4q+3), so that tile b's six columns are phase 0…3
 // at q = b and phase 0, 1 at q = b + 1: unit-stride vectors again.
 //
-// The input gradient of such a convolution is again one (of ∂L/∂y with the kernels
-// rotated by 180° and the channel axes swapped, see Conv2d.swift), so the backward
-// pass uses this file too; the weight gradient stays im2col + GEMM.
+// The backward pass uses this file too. The input gradient of such a convolution is
+// again one (of ∂L/∂y with the kernels rotated by 180° and the channel axes swapped,
+// see Conv2d.swift). The weight gradient follows the chain rule through the three
+// steps: ∂L/∂M_t = A·(∂L/∂y tile)·Aᵀ, ∂L/∂U_ξ = Σ_t ∂L/∂M_ξ[·, t]·V_ξ[·, t]ᵀ (36
+// GEMMs over the tiles), and ∂L/∂W = Gᵀ·(∂L/∂U)·G per kernel.
 
 #if canImport(Glibc)
 import Glibc
@@ -170,6 +172,127 @@ struct WinogradConv3x3 {
         }
     }
 
+    /// The weight gradient's Winograd form: for `images` of `x` [N, Cin, H, W] and
+    /// `g` = ∂L/∂y [N, Cout, H, W], adds ∂L/∂U_ξ = Σ_t Ĝ_ξ[·, t]·V_ξ[·, t]ᵀ to `du`
+    /// [36, Cout, Cin] (overwritten when `accumulate` is false), where
+    /// Ĝ_t = A·g_t·Aᵀ transforms each 4×4 tile of ∂L/∂y (the adjoint of the output
+    /// transform, as M = U ⊙ V is linear in U). `kernelGradient` turns the sum into ∂L/∂W.
+    func weightGradient(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, images: Range<Int>,
+                        du: UnsafeMutablePointer<Float>, accumulate: Bool, scratch: UnsafeMutablePointer<Float>) {
+        let cin = channels, cout = outChannels
+        let most = leading(imagesPerBlock * tilesPerImage)
+        let v = scratch                                               // V [36, Cin, T]
+        let gt = v + Self.positions * cin * most                      // Ĝ [36, Cout, T]
+        let rows = gt + Self.positions * cout * most
+        var first = images.lowerBound, beta: Float = accumulate ? 1 : 0
+        while first < images.upperBound {
+            let block = first..<Swift.min(first + imagesPerBlock, images.upperBound)
+            let tiles = block.count * tilesPerImage
+            let ld = leading(tiles)
+            for (local, image) in block.enumerated() {
+                transformInput(x + image * cin * height * width, v: v, ld: ld, firstTile: local * tilesPerImage, rows: rows)
+                transformGradient(g + image * cout * height * width, gt: gt, ld: ld, firstTile: local * tilesPerImage, rows: rows)
+            }
+            for xi in 0..<Self.positions {                            // ∂L/∂U_ξ += Ĝ_ξ·V_ξᵀ   [Cout, T]·[T, Cin]
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(cout), Int32(cin), Int32(tiles),
+                            1, gt + xi * cout * ld, Int32(ld), v + xi * cin * ld, Int32(ld),
+                            beta, du + xi * cout * cin, Int32(cin))
+            }
+            beta = 1
+            first = block.upperBound
+        }
+    }
+
+    /// ∂L/∂W [Cout, Cin, 3, 3] = Gᵀ·(∂L/∂U)·G for every kernel, from ∂L/∂U [36, Cout, Cin].
+    func kernelGradient(_ du: UnsafePointer<Float>) -> [Float] {
+        let cout = outChannels, cin = channels, step = cout * cin
+        typealias Three = (Float, Float, Float)
+        /// Gᵀ applied to six values: three.
+        func reduce(_ v0: Float, _ v1: Float, _ v2: Float, _ v3: Float, _ v4: Float, _ v5: Float) -> Three {
+            let sixth: Float = 1.0 / 6
+            let s12 = v1 + v2, d12 = v2 - v1, s34 = v3 + v4, d34 = v3 - v4
+            return (v0 * 0.25 - s12 * sixth + s34 * (0.25 * sixth),
+                    d12 * sixth + d34 * (0.5 * sixth),
+                    -s12 * sixth + s34 * sixth + v5)
+        }
+        return makeScalars(step * 9) { dw in
+            for co in 0..<cout {
+                for ci in 0..<cin {
+                    let at = du + co * cin + ci                               // ∂L/∂U[ξ] at at[ξ·step]
+                    @inline(__always) func column(_ j: Int) -> Three {        // Gᵀ·(column j)
+                        reduce(at[j * step], at[(6 + j) * step], at[(12 + j) * step],
+                               at[(18 + j) * step], at[(24 + j) * step], at[(30 + j) * step])
+                    }
+                    let c0 = column(0), c1 = column(1), c2 = column(2), c3 = column(3), c4 = column(4), c5 = column(5)
+                    let out = dw + (co * cin + ci) * 9
+                    let r0 = reduce(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0)       // (Gᵀ·dU)·G, row by row
+                    let r1 = reduce(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1)
+                    let r2 = reduce(c0.2, c1.2, c2.2, c3.2, c4.2, c5.2)
+                    out[0] = r0.0; out[1] = r0.1; out[2] = r0.2
+                    out[3] = r1.0; out[4] = r1.1; out[5] = r1.2
+                    out[6] = r2.0; out[7] = r2.1; out[8] = r2.2
+                }
+            }
+        }
+    }
+
+    /// Ĝ_ξ[co, t] = (A·g·Aᵀ)_ξ for the 4×4 tiles g of one image's ∂L/∂y [Cout, H, W]
+    /// (zero past the image), stored at columns `firstTile…` of Ĝ [36, Cout, ·].
+    private func transformGradient(_ image: UnsafePointer<Float>, gt: UnsafeMutablePointer<Float>, ld: Int,
+                                   firstTile: Int, rows: UnsafeMutablePointer<Float>) {
+        let (h, w, tw, n, p, lanes) = (height, width, tileColumns, rowLength, packedLength, Self.lanes)
+        let t = rows, packed = rows + 6 * n                           // as in transformInput, column = index
+        let staged = packed + 36 * p
+        t.update(repeating: 0, count: 6 * n)
+        staged.update(repeating: 0, count: 4 * lanes)
+        let step = outChannels * ld
+        for co in 0..<outChannels {
+            let src = image + co * h * w
+            for a in 0..<tileRows {
+                @inline(__always) func tileRow(_ r: Int) -> UnsafePointer<Float>? { 4 * a + r < h ? src + (4 * a + r) * w : nil }
+                let g0 = tileRow(0), g1 = tileRow(1), g2 = tileRow(2), g3 = tileRow(3)
+                var col = 0
+                while col < w {                                       // A·g, 8 columns at a time
+                    let count = Swift.min(lanes, w - col)
+                    @inline(__always) func read(_ q: UnsafePointer<Float>?, _ i: Int) -> SIMD8<Float> {
+                        guard let q else { return .zero }
+                        if count == lanes { return load(q + col) }
+                        let s = staged + i * lanes
+                        s.update(from: q + col, count: count)
+                        return load(s)
+                    }
+                    let r = expandFour(read(g0, 0), read(g1, 1), read(g2, 2), read(g3, 3))
+                    store(r.0, t + col); store(r.1, t + n + col); store(r.2, t + 2 * n + col)
+                    store(r.3, t + 3 * n + col); store(r.4, t + 4 * n + col); store(r.5, t + 5 * n + col)
+                    col += lanes
+                }
+                for i in 0..<6 {                                      // columns 4b + k, k = 0…3
+                    let row = t + i * n, out = packed + 6 * i * p + a * tw
+                    var q = 0
+                    while q < tw {
+                        let here = UnsafeRawPointer(row + 4 * q).loadUnaligned(as: SIMD32<Float>.self)
+                        store(here.evenHalf.evenHalf, out + q)
+                        store(here.oddHalf.evenHalf, out + p + q)
+                        store(here.evenHalf.oddHalf, out + 2 * p + q)
+                        store(here.oddHalf.oddHalf, out + 3 * p + q)
+                        q += lanes
+                    }
+                }
+            }
+            let out = gt + co * ld + firstTile                        // (A·g)·Aᵀ for all tiles
+            for i in 0..<6 {
+                let c = packed + 6 * i * p, o = out + 6 * i * step
+                var b = 0
+                while b < tilesPerImage {
+                    let r = expandFour(load(c + b), load(c + p + b), load(c + 2 * p + b), load(c + 3 * p + b))
+                    store(r.0, o + b); store(r.1, o + step + b); store(r.2, o + 2 * step + b)
+                    store(r.3, o + 3 * step + b); store(r.4, o + 4 * step + b); store(r.5, o + 5 * step + b)
+                    b += lanes
+                }
+            }
+        }
+    }
+
     /// V_ξ[ci, t] = (Bᵀ d B)_ξ for the tiles of one image [Cin, H, W], stored at
     /// columns `firstTile…` of V [36, Cin, ·] (rows `ld` apart).
     ///
@@ -292,6 +415,15 @@ struct WinogradConv3x3 {
             }
         }
     }
+}
+
+/// A (= (Aᵀ)ᵀ, 6×4) applied to four values: six, 8 tiles at a time.
+@inline(__always)
+private func expandFour(_ g0: SIMD8<Float>, _ g1: SIMD8<Float>, _ g2: SIMD8<Float>, _ g3: SIMD8<Float>)
+    -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+    let s02 = g0 + g2, s13 = g1 + g3
+    let t02 = g0 + SIMD8(repeating: 4) * g2, t13 = SIMD8(repeating: 2) * g1 + SIMD8(repeating: 8) * g3
+    return (g0, s02 + s13, s02 - s13, t02 + t13, t02 - t13, g3)
 }
 
 /// Bᵀ applied to six values (rows or columns of a 6×6 patch), 8 tiles at a time.

