@@ -30,12 +30,23 @@ public func sinusoidalEmbedding(_ t: [Float], dimension: Int) -> Tensor {
     let half = dimension / 2
     let scale = Float(-logOf10000)
     let freqs = (0..<half).map { i in expf(scale * Float(i) / Float(half)) }     // [half]
-    var out = [Float](repeating: 0, count: t.count * dimension)                   // [B, dimension]
-    for (b, tb) in t.enumerated() {
-        for i in 0..<half {
-            let arg = tb * freqs[i]
-            out[b * dimension + i] = sinf(arg)
-            out[b * dimension + half + i] = cosf(arg)
+    // [B, dimension]; the rows are split across the cores (a batch of 1,024 timesteps
+    // needs 32,768 sines and cosines, as long as a small GEMM).
+    let out = makeScalars(t.count * dimension) { out in
+        t.withUnsafeBufferPointer { tb in
+            freqs.withUnsafeBufferPointer { fb in
+                let work = LayerUnchecked(out)                    // each chunk writes its own rows
+                Kernels.parallelChunks(t.count, grain: dimension * 8) { rows in
+                    for b in rows {
+                        let row = work.value + b * dimension
+                        for i in 0..<half {
+                            let arg = tb[b] * fb[i]
+                            row[i] = sinf(arg)
+                            row[half + i] = cosf(arg)
+                        }
+                    }
+                }
+            }
         }
     }
     return Tensor(shape: [t.count, dimension], scalars: out)
