@@ -177,6 +177,10 @@ nb.figure(Figure(toyPanels, columns: 5, panelWidth: 260, panelHeight: 260), name
 nb.table(["sampler", "sliced W1 to data", "noise floor", "ratio"], toyRows)
 
 /*:
+ Ten steps blur the spiral into a disc, with either η; fifty bring it back. The
+ sliced distance notices less than your eyes do: it compares one-dimensional
+ projections, and a disc and a spiral of the same size project alike.
+
  ## Steps against η
 
  The same eight noises, sampled with $S = 10, 20, 50, 100$ steps (rows) and
