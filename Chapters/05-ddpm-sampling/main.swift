@@ -27,16 +27,7 @@ let (nb, flags) = Notebook.withFlags(SamplingFlags.self, chapter: 5, title: "DDP
  error, which is why samplers clip $\hat x_0$ to $[-1, 1]$ and re-derive
  $\hat\varepsilon$ from the clipped guess.
  */
-let path = flags.checkpoint ?? ((try? PretrainedWeights.path("unet-digits.safetensors")) ?? "Pretrained/unet-digits.safetensors")
-let loaded: DiffusionCheckpoint.Loaded
-do {
-    loaded = try DiffusionCheckpoint.load(path)
-} catch {
-    Notebook.exitWithError("\(error)\(flags.checkpoint == nil ? " (the kit ships it in Pretrained/; or pass --checkpoint FILE from chapter 04)" : "")", code: 66)
-}
-guard loaded.model.preset.isImageModel else {
-    Notebook.exitWithError("\(path) holds a \(loaded.model.preset.rawValue) model; chapter 05 needs a digit model (unet-digits, unet-small or simple-unet)", code: 64)
-}
+let (loaded, path) = DiffusionCheckpoint.digitModelForChapter(flags.checkpoint, chapter: 5)
 let schedule = loaded.schedule
 let T = schedule.timesteps
 nb.print("model: \(loaded.model.preset.rawValue) from \(flags.checkpoint == nil ? "Pretrained/unet-digits.safetensors" : path) — \(loaded.metadata["step"] ?? "?") training steps on \(loaded.metadata["dataset"] ?? "?"), \(loaded.usedEMA ? "EMA weights" : "live weights"), \(schedule.kind.rawValue) schedule, T = \(T), predicts \(loaded.objective.rawValue)")
@@ -180,9 +171,7 @@ nb.images(concat(compared, axis: 0), name: "fixed-small-vs-large",
  (`--mine` uses yours). The sliced Wasserstein distance to fresh data is printed
  next to the distance between two fresh draws — the noise floor at this $n$.
  */
-let toyPath = (try? PretrainedWeights.path("toy-swiss-roll.safetensors")) ?? "Pretrained/toy-swiss-roll.safetensors"
-let toy: DiffusionCheckpoint.Loaded
-do { toy = try DiffusionCheckpoint.load(toyPath, expecting: .toyMLP) } catch { Notebook.exitWithError("\(error)", code: 66) }
+let toy = DiffusionCheckpoint.toyModelForChapter("toy-swiss-roll.safetensors").loaded
 let pointCount = nb.quick ? 500 : 2000
 var rows: [[String]] = []
 var panels: [Plot] = []

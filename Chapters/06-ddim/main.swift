@@ -24,16 +24,7 @@ import Foundation
 
 let (nb, flags) = Notebook.withFlags(DDIMFlags.self, chapter: 6, title: "DDIM")
 
-let path = flags.checkpoint ?? ((try? PretrainedWeights.path("unet-digits.safetensors")) ?? "Pretrained/unet-digits.safetensors")
-let loaded: DiffusionCheckpoint.Loaded
-do {
-    loaded = try DiffusionCheckpoint.load(path)
-} catch {
-    Notebook.exitWithError("\(error)\(flags.checkpoint == nil ? " (the kit ships it in Pretrained/; or pass --checkpoint FILE from chapter 04)" : "")", code: 66)
-}
-guard loaded.model.preset.isImageModel else {
-    Notebook.exitWithError("\(path) holds a \(loaded.model.preset.rawValue) model; chapter 06 needs a digit model (unet-digits, unet-small or simple-unet)", code: 64)
-}
+let loaded = DiffusionCheckpoint.digitModelForChapter(flags.checkpoint, chapter: 6).loaded
 let schedule = loaded.schedule
 let T = schedule.timesteps
 let model = loaded.model.denoiser
@@ -140,9 +131,7 @@ nb.images(concat(spacingGrid + [(4 * spacingDifference - 1).clamped(min: -1, max
  $\eta = 1$, and the sliced Wasserstein distance to fresh data is printed next
  to the noise floor (two fresh draws of the same size).
  */
-let toyPath = (try? PretrainedWeights.path("toy-swiss-roll.safetensors")) ?? "Pretrained/toy-swiss-roll.safetensors"
-let toy: DiffusionCheckpoint.Loaded
-do { toy = try DiffusionCheckpoint.load(toyPath, expecting: .toyMLP) } catch { Notebook.exitWithError("\(error)", code: 66) }
+let toy = DiffusionCheckpoint.toyModelForChapter("toy-swiss-roll.safetensors").loaded
 let pointCount = nb.quick ? 500 : 2000
 var toyPanels: [Plot] = []
 var toyRows: [[String]] = []

@@ -33,9 +33,7 @@ let (nb, flags) = Notebook.withFlags(ScoreFlags.self, chapter: 7, title: "The sc
  (`kit-pretrain toy --dataset eight-gaussians --steps 6000 --seed 1`), trained on
  exactly these points with the linear schedule, T = 1000.
  */
-let toyPath = (try? PretrainedWeights.path("toy-eight-gaussians.safetensors")) ?? "Pretrained/toy-eight-gaussians.safetensors"
-let toy: DiffusionCheckpoint.Loaded
-do { toy = try DiffusionCheckpoint.load(toyPath, expecting: .toyMLP) } catch { Notebook.exitWithError("\(error)", code: 66) }
+let (toy, toyPath) = DiffusionCheckpoint.toyModelForChapter("toy-eight-gaussians.safetensors")
 guard toy.metadata["dataset"] == "eight-gaussians", toy.objective == .epsilon else {
     Notebook.exitWithError("\(toyPath) was trained on \(toy.metadata["dataset"] ?? "?") predicting \(toy.objective.rawValue); chapter 07 needs the eight-Gaussians ε-model", code: 66)
 }
@@ -445,9 +443,7 @@ nb.table(["sampler", "evaluations", "sliced W1 to data", "noise floor", "ratio",
  appear, and FD-digits next to its floor (two sets of real digits of the same size
  differ by that much already, so differences well below the floor are noise).
  */
-let digitPath = (try? PretrainedWeights.path("unet-digits.safetensors")) ?? "Pretrained/unet-digits.safetensors"
-let digits: DiffusionCheckpoint.Loaded
-do { digits = try DiffusionCheckpoint.load(digitPath) } catch { Notebook.exitWithError("\(error)", code: 66) }
+let digits = DiffusionCheckpoint.digitModelForChapter(nil, chapter: 7).loaded
 let sampleCount = flags.samples ?? (nb.quick ? 8 : 128)
 let budgets = nb.quick ? [10] : [10, 20]
 var digitRNG = SeededGenerator(seed: nb.options.seed &+ 8)
