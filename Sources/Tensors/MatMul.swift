@@ -7,19 +7,95 @@
 // transposed (its `transA`/`transB` flags), so no transposed copy is ever made.
 
 import CBLAS
+import Dispatch
+
+/// OpenBLAS is kept on one thread for the whole process; the kit splits large
+/// products across the cores itself (`matmul` below, and the layers' batch chunks).
+///
+/// Why: OpenBLAS's result bits depend on its thread count (on this machine's AMD
+/// kernels a 64×128×128 SGEMM differs in the last bits between 1 and 2 threads), and
+/// the count is one global setting. Switching it per call made a product's bytes
+/// depend on what another thread was doing at that moment (tests run in parallel),
+/// so "same seed, same bytes" could fail. Pinned once, every product is reproducible.
+enum BLAS {
+    /// Pins OpenBLAS to one thread the first time it is read.
+    static let pinned: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+}
 
 /// Row-major SGEMM: `C = alpha · op(A) · op(B) + beta · C`, where op(X) is X or Xᵀ.
 /// `A` is `[M, K]` (or `[K, M]` when `transA`), `B` is `[K, N]` (or `[N, K]`), `C` is `[M, N]`.
-/// This is the one place the kit calls BLAS for a matrix product.
+/// This is the one place the kit calls BLAS for a matrix product; it runs on the
+/// calling thread only (see `BLAS`).
 @inline(__always)
 public func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                   alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                   beta: Float = 0, c: UnsafeMutablePointer<Float>) {
+    sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+          a: a, lda: transA ? m : k, b: b, ldb: transB ? k : n, beta: beta, c: c, ldc: n)
+}
+
+/// `sgemm` on sub-matrices: `lda`, `ldb` and `ldc` are the row strides of the stored
+/// matrices, so a block of rows or columns of a larger matrix can be used in place.
+@inline(__always)
+public func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                  alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    _ = BLAS.pinned
     cblas_sgemm(CblasRowMajor,
                 transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha,
-                a, Int32(transA ? m : k), b, Int32(transB ? k : n),
-                beta, c, Int32(n))
+                a, Int32(lda), b, Int32(ldb),
+                beta, c, Int32(ldc))
+}
+
+/// The number of pieces to split a product of `m·n·k` multiply–adds into: one per
+/// core when it is large (≥ 2²⁰, where a second thread pays for its wake-up), else 1.
+/// The split depends only on the sizes and the core count, so results are
+/// reproducible run to run.
+func productChunks(rows: Int, work: Int) -> Int {
+    let threads = Kernels.threadCount
+    if threads == 1 || rows < 2 || work < 1 << 20 { return 1 }
+    return Swift.min(threads, rows)
+}
+
+/// Runs `body(range)` on `chunks` contiguous ranges covering `0..<count`, concurrently.
+func forEachChunk(_ chunks: Int, _ count: Int, _ body: (Range<Int>) -> Void) {
+    if chunks <= 1 { body(0..<count); return }
+    withoutActuallyEscaping(body) { body in
+        let work = UncheckedSendable(body)   // each chunk writes only its own rows of C
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            work.value((count * c / chunks)..<(count * (c + 1) / chunks))
+        }
+    }
+}
+
+/// `C = op(A)·op(B)` with C `[m, n]` written fresh (beta = 0), its rows split across
+/// the cores when the product is large. Each chunk computes whole rows of C from the
+/// matching rows of op(A), so no partial sums are combined.
+func parallelGEMM(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                  a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+    let lda = transA ? m : k, ldb = transB ? k : n
+    let a = UncheckedSendable(a), b = UncheckedSendable(b), c = UncheckedSendable(c)
+    forEachChunk(productChunks(rows: m, work: m * n * k), m) { rows in
+        // Rows r of op(A) start at A + r·lda, or at column r of A when it is read transposed.
+        let aRows = a.value + (transA ? rows.lowerBound : rows.lowerBound * lda)
+        sgemm(transA: transA, transB: transB, m: rows.count, n: n, k: k,
+              a: aRows, lda: lda, b: b.value, ldb: ldb, c: c.value + rows.lowerBound * n, ldc: n)
+    }
+}
+
+/// Calls `body(i)` for every batch item `0..<batch`, the items split across the cores
+/// when there are several and their products (`work` multiply–adds each) are large
+/// together. Inside a chunk, `parallelGEMM` finds its own product small enough to
+/// stay on that thread, unless a single item is itself large.
+func forEachBatchItem(_ batch: Int, work: Int, _ body: (Int) -> Void) {
+    let chunks = batch >= Kernels.threadCount ? productChunks(rows: batch, work: batch * work) : 1
+    forEachChunk(chunks, batch) { items in
+        for i in items { body(i) }
+    }
 }
 
 extension Tensor {
@@ -59,14 +135,14 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         // Every row of every batch item times the same B: one GEMM of (batch·M) rows.
         let rows = batchShape.product * m
         let y = Tensor.withProduct(a, b, count: rows * n) { pa, pb, pc in
-            sgemm(m: rows, n: n, k: k, a: pa, b: pb, c: pc)
+            parallelGEMM(m: rows, n: n, k: k, a: pa, b: pb, c: pc)
         }
         return Tensor(shape: batchShape + [m, n], scalars: y, op: "matmul", inputs: [a, b]) { g in
             [a.requiresGrad ? Tensor(shape: a.shape, scalars: Tensor.withProduct(g, b, count: rows * k) { pg, pb, pa in
-                sgemm(transB: true, m: rows, n: k, k: n, a: pg, b: pb, c: pa)            // G·Bᵀ
+                parallelGEMM(transB: true, m: rows, n: k, k: n, a: pg, b: pb, c: pa)     // G·Bᵀ
              }) : nil,
              b.requiresGrad ? Tensor(shape: b.shape, scalars: Tensor.withProduct(a, g, count: k * n) { pa, pg, pb in
-                sgemm(transA: true, m: k, n: n, k: rows, a: pa, b: pg, c: pb)            // Aᵀ·G, summed over all rows
+                parallelGEMM(transA: true, m: k, n: n, k: rows, a: pa, b: pg, c: pb)     // Aᵀ·G, summed over all rows
              }) : nil]
         }
     }
@@ -75,19 +151,19 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     }
     let batch = batchShape.product
     let y = Tensor.withProduct(a, b, count: batch * m * n) { pa, pb, pc in
-        for i in 0..<batch {
-            sgemm(m: m, n: n, k: k, a: pa + i * m * k, b: pb + i * k * n, c: pc + i * m * n)
+        forEachBatchItem(batch, work: m * n * k) { i in
+            parallelGEMM(m: m, n: n, k: k, a: pa + i * m * k, b: pb + i * k * n, c: pc + i * m * n)
         }
     }
     return Tensor(shape: batchShape + [m, n], scalars: y, op: "bmm", inputs: [a, b]) { g in
         [a.requiresGrad ? Tensor(shape: a.shape, scalars: Tensor.withProduct(g, b, count: batch * m * k) { pg, pb, pa in
-            for i in 0..<batch {
-                sgemm(transB: true, m: m, n: k, k: n, a: pg + i * m * n, b: pb + i * k * n, c: pa + i * m * k)
+            forEachBatchItem(batch, work: m * n * k) { i in
+                parallelGEMM(transB: true, m: m, n: k, k: n, a: pg + i * m * n, b: pb + i * k * n, c: pa + i * m * k)
             }
          }) : nil,
          b.requiresGrad ? Tensor(shape: b.shape, scalars: Tensor.withProduct(a, g, count: batch * k * n) { pa, pg, pb in
-            for i in 0..<batch {
-                sgemm(transA: true, m: k, n: n, k: m, a: pa + i * m * k, b: pg + i * m * n, c: pb + i * k * n)
+            forEachBatchItem(batch, work: m * n * k) { i in
+                parallelGEMM(transA: true, m: k, n: n, k: m, a: pa + i * m * k, b: pg + i * m * n, c: pb + i * k * n)
             }
          }) : nil]
     }

@@ -52,26 +52,22 @@ import Testing
         #expect(!model.training)
     }
 
-    /// The same seed gives the same weights, bit for bit. This runs in a child process
-    /// (an exit test): the kit's results are identical only for the same OpenBLAS
-    /// thread count, and convolutions running in parallel tests switch OpenBLAS to one
-    /// thread while they run (`BLASThreads`), which moved the weights here by up to
-    /// 1e-6 between two otherwise identical runs.
-    @Test func trainerIsDeterministic() async {
-        await #expect(processExitsWith: .success) {
-            func run() -> (weights: [[Float]], losses: [Float]) {
-                var config = ClassifierTrainer.Configuration(steps: 3)
-                config.batchSize = 8
-                var rng = SeededGenerator(seed: 11)
-                let model = DigitClassifier(using: &rng)
-                var losses: [Float] = []
-                ClassifierTrainer(config).train(model, using: &rng) { losses.append($0.loss) }
-                return (model.parameters.map(\.scalars), losses)
-            }
-            let (first, second) = (run(), run())
-            #expect(first.losses == second.losses)
-            #expect(first.weights == second.weights, "two runs with seed 11 gave different weights")
+    /// The same seed gives the same weights, bit for bit, even while other tests run
+    /// convolutions on other threads (OpenBLAS stays on one thread for the whole
+    /// process, so no other test can change how a product is computed).
+    @Test func trainerIsDeterministic() {
+        func run() -> (weights: [[Float]], losses: [Float]) {
+            var config = ClassifierTrainer.Configuration(steps: 3)
+            config.batchSize = 8
+            var rng = SeededGenerator(seed: 11)
+            let model = DigitClassifier(using: &rng)
+            var losses: [Float] = []
+            ClassifierTrainer(config).train(model, using: &rng) { losses.append($0.loss) }
+            return (model.parameters.map(\.scalars), losses)
         }
+        let (first, second) = (run(), run())
+        #expect(first.losses == second.losses)
+        #expect(first.weights == second.weights, "two runs with seed 11 gave different weights")
     }
 
     /// The shipped weights exist, say what they are, and classify 500 held-out digits

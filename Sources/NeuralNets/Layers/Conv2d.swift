@@ -40,14 +40,13 @@
 //
 // Threads: a large batch is split into one chunk of images per core
 // (`concurrentPerform`), each chunk with its own cols buffer and its own partial
-// ∂L/∂W (added in chunk order, so results are the same on every run), while OpenBLAS
-// is held to one thread (`BLASThreads`). Measured on 2 cores for the U-Net's
+// ∂L/∂W (added in chunk order, so results are the same on every run); OpenBLAS itself
+// stays on one thread (`BLAS` in Tensors' MatMul.swift). Measured on 2 cores for the U-Net's
 // convolutions at batch 64, this was ≈ 1.4× faster than a serial loop over images
 // with OpenBLAS threading each GEMM (im2col and col2im then run in parallel too, and
 // no GEMM waits for a second thread), and 5× faster than splitting the batch while
 // OpenBLAS also ran two threads per GEMM (four busy threads on two cores).
 
-import CBLAS
 import Tensors
 
 /// A 2-D convolution over `[N, C, H, W]` images (PyTorch `nn.Conv2d`): square kernel,

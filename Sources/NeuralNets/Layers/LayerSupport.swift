@@ -7,7 +7,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CBLAS
 import Dispatch
 import Tensors
 
@@ -62,12 +61,11 @@ enum LayerParallel {
     /// concurrently. Chunk c always covers the same items, so results that are
     /// combined chunk by chunk in chunk order are byte-identical from run to run.
     ///
-    /// While the chunks run, OpenBLAS is kept single-threaded (`BLASThreads`): each
-    /// core then runs its own GEMMs, instead of both chunks handing work to
-    /// OpenBLAS's thread pool at once, which made a convolution 5× slower.
+    /// Every GEMM inside runs on its own thread: the kit keeps OpenBLAS on one thread
+    /// (see `BLAS` in Tensors' MatMul.swift), so each core runs its own chunk's GEMMs.
     static func forEachChunk(_ chunks: Int, items: Int, _ body: (Int, Range<Int>) -> Void) {
         if chunks <= 1 { body(0, 0..<items); return }
-        BLASThreads.singleThreaded { concurrently(chunks, items: items, body) }
+        concurrently(chunks, items: items, body)
     }
 
     private static func concurrently(_ chunks: Int, items: Int, _ body: (Int, Range<Int>) -> Void) {
@@ -77,43 +75,6 @@ enum LayerParallel {
                 work.value(c, (items * c / chunks)..<(items * (c + 1) / chunks))
             }
         }
-    }
-}
-
-/// Switches OpenBLAS to one thread while layer code runs GEMMs on several threads of
-/// its own, and back afterwards. OpenBLAS 0.3.21 (pthreads) has no per-call thread
-/// count, only the global `openblas_set_num_threads`; a counter under a lock makes
-/// overlapping users (tests run in parallel) restore the count only when the last one
-/// leaves. A GEMM that another thread starts meanwhile merely runs on one thread.
-enum BLASThreads {
-    /// The lock, the number of callers inside, and the thread count to restore.
-    private final class State: @unchecked Sendable {
-        let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
-            let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-            pthread_mutex_init(m, nil)
-            return m
-        }()
-        var depth = 0
-        var saved: Int32 = 1
-    }
-    private static let state = State()
-
-    /// Runs `body` with OpenBLAS single-threaded.
-    static func singleThreaded<R>(_ body: () -> R) -> R {
-        pthread_mutex_lock(state.mutex)
-        if state.depth == 0 {
-            state.saved = Int32(openblas_get_num_threads())
-            openblas_set_num_threads(1)
-        }
-        state.depth += 1
-        pthread_mutex_unlock(state.mutex)
-        defer {
-            pthread_mutex_lock(state.mutex)
-            state.depth -= 1
-            if state.depth == 0 { openblas_set_num_threads(state.saved) }
-            pthread_mutex_unlock(state.mutex)
-        }
-        return body()
     }
 }
 

@@ -46,7 +46,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CBLAS
 import Synchronization
 import Tensors
 
@@ -160,9 +159,8 @@ struct WinogradConv3x3 {
                                firstTile: local * tilesPerImage, rows: rows)
             }
             for xi in 0..<Self.positions {                            // M_ξ = U_ξ · V_ξ   [Cout, Cin]·[Cin, T]
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(tiles), Int32(cin),
-                            1, u + xi * cout * cin, Int32(cin), v + xi * cin * ld, Int32(ld),
-                            0, m + xi * cout * ld, Int32(ld))
+                sgemm(m: cout, n: tiles, k: cin, a: u + xi * cout * cin, lda: cin,
+                      b: v + xi * cin * ld, ldb: ld, c: m + xi * cout * ld, ldc: ld)
             }
             for (local, image) in block.enumerated() {
                 transformOutput(m, ld: ld, firstTile: local * tilesPerImage, bias: bias,
@@ -194,9 +192,8 @@ struct WinogradConv3x3 {
                 transformGradient(g + image * cout * height * width, gt: gt, ld: ld, firstTile: local * tilesPerImage, rows: rows)
             }
             for xi in 0..<Self.positions {                            // ∂L/∂U_ξ += Ĝ_ξ·V_ξᵀ   [Cout, T]·[T, Cin]
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(cout), Int32(cin), Int32(tiles),
-                            1, gt + xi * cout * ld, Int32(ld), v + xi * cin * ld, Int32(ld),
-                            beta, du + xi * cout * cin, Int32(cin))
+                sgemm(transB: true, m: cout, n: cin, k: tiles, a: gt + xi * cout * ld, lda: ld,
+                      b: v + xi * cin * ld, ldb: ld, beta: beta, c: du + xi * cout * cin, ldc: cin)
             }
             beta = 1
             first = block.upperBound
