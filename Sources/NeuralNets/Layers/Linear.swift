@@ -19,7 +19,12 @@
 // `linearSiLU` is silu(x·Wᵀ + b) as one op (a Linear followed by SiLU in `Sequential`
 // runs as one): the activation is applied to each block of rows right after its
 // GEMM, while it is still in the cache, and its backward first turns G into
-// G·silu′(Z) (Z is kept for that).
+// G·silu′(Z). With S = σ(Z) and Y = Z·S,
+//
+//     silu′(Z) = S·(1 + Z·(1 − S)) = S + Y·(1 − S),
+//
+// so the forward pass keeps S (and Y is the output): the backward pass then needs
+// no exponential and no division, which were its costliest part.
 //
 // Threads: a batch of many rows is split into one block of rows per core, each with
 // its own single-threaded GEMMs (`LayerParallel`, as in Conv2d.swift); ∂L/∂W and ∂L/∂b
@@ -93,10 +98,10 @@ func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor 
     let rows = x.count / inF
     let outShape = Array(x.shape.dropLast()) + [outF]
     let chunks = LayerParallel.chunkCount(items: rows, workPerItem: inF * outF)
-    // Z (before SiLU) is needed by the backward pass of the fused op only.
+    // S = σ(Z) is needed by the backward pass of the fused op only.
     let recording = GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false))
-    let keepZ = silu && recording
-    var z = scratchScalars(keepZ ? rows * outF : 0)
+    let keepS = silu && recording
+    var sigma = scratchScalars(keepS ? rows * outF : 0)
 
     // Z = X·Wᵀ + b for each block of rows                               [R, out]
     let y = makeScalars(rows * outF) { out in
@@ -104,7 +109,7 @@ func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor 
         withScalarPointers(x) { px in
             withScalarPointers(weight) { pw in
                 withOptionalPointer(bias) { pb in
-                    z.withUnsafeMutableBufferPointer { zb in
+                    sigma.withUnsafeMutableBufferPointer { sb in
                         LayerParallel.forEachChunk(chunks, items: rows) { _, block in
                             let o = out + block.lowerBound * outF, count = block.count
                             if let pb {
@@ -113,8 +118,11 @@ func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor 
                             sgemm(transB: true, m: count, n: outF, k: inF, a: px + block.lowerBound * inF, b: pw,
                                   beta: pb == nil ? 0 : 1, c: o)
                             guard silu else { return }
-                            if keepZ { (zb.baseAddress! + block.lowerBound * outF).update(from: o, count: count * outF) }
-                            siluInPlace(o, count * outF)                              // Y = silu(Z)
+                            if keepS {                                                // Y = Z·S, keeping S
+                                siluInPlace(o, count * outF, keepingSigmoidIn: sb.baseAddress! + block.lowerBound * outF)
+                            } else {
+                                siluInPlace(o, count * outF)                          // Y = silu(Z)
+                            }
                         }
                     }
                 }
@@ -132,7 +140,8 @@ func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor 
             withScalarPointers(g) { pgy in
                 withScalarPointers(x) { px in
                     withScalarPointers(weight) { pw in
-                        z.withUnsafeBufferPointer { zb in
+                        sigma.withUnsafeBufferPointer { sb in
+                          y.withUnsafeBufferPointer { yb in
                             dz.withUnsafeMutableBufferPointer { dzb in
                                 dw.withUnsafeMutableBufferPointer { dwb in
                                     db.withUnsafeMutableBufferPointer { dbb in
@@ -141,7 +150,8 @@ func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor 
                                             var pg = pgy + first * outF                    // this block's G [count, out]
                                             if silu {
                                                 let d = dzb.baseAddress! + first * outF
-                                                siluGradient(pg, zb.baseAddress! + first * outF, d, count * outF)
+                                                siluGradient(pg, sigmoid: sb.baseAddress! + first * outF,
+                                                             output: yb.baseAddress! + first * outF, d, count * outF)
                                                 pg = UnsafePointer(d)
                                             }
                                             // ∂L/∂X = G·W                               [count, in]
@@ -163,6 +173,7 @@ func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor 
                                     }
                                 }
                             }
+                          }
                         }
                     }
                 }
@@ -176,39 +187,42 @@ func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor 
     }
 }
 
-/// p[i] = p[i]·σ(p[i]) for `count` values, 8 at a time (as `Tensor.silu` computes it).
-private func siluInPlace(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+/// p[i] = p[i]·σ(p[i]) for `count` values, 8 at a time (as `Tensor.silu` computes it);
+/// when `sigmoidOut` is given, σ(p[i]) is written there too (for the backward pass).
+private func siluInPlace(_ p: UnsafeMutablePointer<Float>, _ count: Int,
+                         keepingSigmoidIn sigmoidOut: UnsafeMutablePointer<Float>? = nil) {
     var i = 0
     while i + 8 <= count {
         let z = UnsafeRawPointer(p + i).loadUnaligned(as: Float8.self)
-        UnsafeMutableRawPointer(p + i).storeBytes(of: z * sigmoid8(z), as: Float8.self)
+        let s = sigmoid8(z)
+        if let sigmoidOut { UnsafeMutableRawPointer(sigmoidOut + i).storeBytes(of: s, as: Float8.self) }
+        UnsafeMutableRawPointer(p + i).storeBytes(of: z * s, as: Float8.self)
         i += 8
     }
     if i < count {
         var z = Float8(repeating: 0)
         for j in i..<count { z[j - i] = p[j] }
-        let r = z * sigmoid8(z)
-        for j in i..<count { p[j] = r[j - i] }
+        let s = sigmoid8(z)
+        let r = z * s
+        for j in i..<count {
+            p[j] = r[j - i]
+            sigmoidOut?[j] = s[j - i]
+        }
     }
 }
 
-/// out = g·silu′(z), silu′(z) = σ(z)·(1 + z·(1 − σ(z))), for `count` values.
-private func siluGradient(_ g: UnsafePointer<Float>, _ z: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                          _ count: Int) {
+/// out = g·silu′(z) for `count` values, from S = σ(z) and Y = z·S:
+/// silu′(z) = S + Y·(1 − S) (see the top of this file).
+private func siluGradient(_ g: UnsafePointer<Float>, sigmoid s: UnsafePointer<Float>, output y: UnsafePointer<Float>,
+                          _ out: UnsafeMutablePointer<Float>, _ count: Int) {
     let one = Float8(repeating: 1)
     var i = 0
     while i + 8 <= count {
-        let zv = UnsafeRawPointer(z + i).loadUnaligned(as: Float8.self)
+        let sv = UnsafeRawPointer(s + i).loadUnaligned(as: Float8.self)
+        let yv = UnsafeRawPointer(y + i).loadUnaligned(as: Float8.self)
         let gv = UnsafeRawPointer(g + i).loadUnaligned(as: Float8.self)
-        let s = sigmoid8(zv)
-        UnsafeMutableRawPointer(out + i).storeBytes(of: gv * s * (one + zv * (one - s)), as: Float8.self)
+        UnsafeMutableRawPointer(out + i).storeBytes(of: gv * (sv + yv * (one - sv)), as: Float8.self)
         i += 8
     }
-    if i < count {
-        var zv = Float8(repeating: 0), gv = Float8(repeating: 0)
-        for j in i..<count { zv[j - i] = z[j]; gv[j - i] = g[j] }
-        let s = sigmoid8(zv)
-        let r = gv * s * (one + zv * (one - s))
-        for j in i..<count { out[j] = r[j - i] }
-    }
+    for j in i..<count { out[j] = g[j] * (s[j] + y[j] * (1 - s[j])) }
 }

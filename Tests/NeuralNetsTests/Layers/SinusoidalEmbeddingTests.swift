@@ -42,6 +42,27 @@ import Tensors
         expectLayerValues(e, shape: [3, d], expected, tolerance: 2e-4)
     }
 
+    /// Whole timesteps in 0..<1024 are looked up in a table made once; any other t
+    /// (fractions, negative, ≥ 1024) is computed. Both must be the same Float
+    /// computation, bit for bit: every row of a mixed batch equals that t embedded on
+    /// its own and equals the formula written out here with sinf/cosf.
+    @Test func tableAndDirectRowsAgree() {
+        let t: [Float] = [0, 1, 999, 1023, 1024, 2047, 3.5, -2, 500.25, 999]
+        let d = 32, half = 16
+        let batch = sinusoidalEmbedding(t, dimension: d)
+        for (b, tb) in t.enumerated() {
+            let alone = sinusoidalEmbedding([tb], dimension: d)
+            #expect(Array(batch.scalars[b * d..<(b + 1) * d]) == alone.scalars, "row \(b) (t = \(tb))")
+            // The same Float formula, written out here: f_i = expf(−ln(10⁴)·i/half) in Float.
+            let scale = Float(-log(10000.0))
+            let row = (0..<half).map { i -> Float in tb * expf(scale * Float(i) / Float(half)) }
+            #expect(alone.scalars == row.map(sinf) + row.map(cosf), "t = \(tb)")
+        }
+        // A fraction is not rounded to a table row.
+        let near = sinusoidalEmbedding([5, 5.25], dimension: d)
+        #expect(Array(near.scalars[0..<d]) != Array(near.scalars[d..<2 * d]))
+    }
+
     @Test func moduleWrapper() {
         let module = SinusoidalTimeEmbedding(dimension: 6)
         #expect(module([1, 2]).scalars == sinusoidalEmbedding([1, 2], dimension: 6).scalars)
