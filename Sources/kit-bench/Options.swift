@@ -5,6 +5,7 @@ let benchCases: [String: @Sendable (BenchOptions) -> [JSONLine]] = [
     "digits": digitsCase,
     "unet-digits": unetCase,
     "mlp-toy2d": mlpCase,
+    "mlp-gemm-floor": gemmFloorCase,
     "unet-profile": unetProfileCase,
     "conv-shapes": convShapesCase,
     "matmul": matmulCase,
