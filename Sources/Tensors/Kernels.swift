@@ -165,11 +165,14 @@ public enum Kernels {
     }
 }
 
-/// Wraps a value to send it into `concurrentPerform`, where each worker touches
-/// only its own slice of memory.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+/// Wraps a value (a closure, a pointer) to send it into `concurrentPerform`, where
+/// each worker touches only its own slice of memory. The compiler cannot check that
+/// promise; the code that uses this must keep it.
+public struct UncheckedSendable<T>: @unchecked Sendable {
+    /// The wrapped value.
+    public let value: T
+    /// Wraps `value`.
+    public init(_ value: T) { self.value = value }
 }
 
 #if canImport(Glibc)

@@ -25,7 +25,7 @@ func gemmFloorCase(_ options: BenchOptions) -> [JSONLine] {
     /// Runs `body(half, rows of that half)` for the two halves of the batch, one per core.
     func halves(_ body: (Int, Range<Int>) -> Void) {
         withoutActuallyEscaping(body) { body in
-            let work = SendableBox(body)
+            let work = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: 2) { h in work.value(h, (rows * h / 2)..<(rows * (h + 1) / 2)) }
         }
     }
@@ -33,7 +33,7 @@ func gemmFloorCase(_ options: BenchOptions) -> [JSONLine] {
         for (l, (inF, outF)) in widths.enumerated() {                                   // Y = X·Wᵀ
             inputs[l].withUnsafeBufferPointer { x in weights[l].withUnsafeBufferPointer { w in
                 outputs[l].withUnsafeMutableBufferPointer { y in
-                    let (x, w, y) = (SendableBox(x.baseAddress!), SendableBox(w.baseAddress!), SendableBox(y.baseAddress!))
+                    let (x, w, y) = (UncheckedSendable(x.baseAddress!), UncheckedSendable(w.baseAddress!), UncheckedSendable(y.baseAddress!))
                     halves { _, r in
                         sgemm(transB: true, m: r.count, n: outF, k: inF, a: x.value + r.lowerBound * inF, b: w.value,
                               c: y.value + r.lowerBound * outF)
@@ -46,8 +46,8 @@ func gemmFloorCase(_ options: BenchOptions) -> [JSONLine] {
             grads[l].withUnsafeBufferPointer { g in inputs[l].withUnsafeBufferPointer { x in
                 weights[l].withUnsafeBufferPointer { w in
                     inputGrads[l].withUnsafeMutableBufferPointer { dx in weightGrads[l].withUnsafeMutableBufferPointer { dw in
-                        let (g, x, w) = (SendableBox(g.baseAddress!), SendableBox(x.baseAddress!), SendableBox(w.baseAddress!))
-                        let (dx, dw) = (SendableBox(dx.baseAddress!), SendableBox(dw.baseAddress!))
+                        let (g, x, w) = (UncheckedSendable(g.baseAddress!), UncheckedSendable(x.baseAddress!), UncheckedSendable(w.baseAddress!))
+                        let (dx, dw) = (UncheckedSendable(dx.baseAddress!), UncheckedSendable(dw.baseAddress!))
                         halves { h, r in
                             let gh = g.value + r.lowerBound * outF
                             if l > 0 {                                        // ∂X = G·W (not for the input layer)
@@ -70,10 +70,4 @@ func gemmFloorCase(_ options: BenchOptions) -> [JSONLine] {
     line[number: "forward_gemms_s"] = forwardTime
     line["build"] = buildConfiguration
     return [line]
-}
-
-/// Carries a value into `concurrentPerform`, where each worker touches its own memory.
-struct SendableBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -28,7 +28,7 @@ func matmulCase(_ options: BenchOptions) -> [JSONLine] {
             a.scalars.withUnsafeBufferPointer { pa in
                 b.scalars.withUnsafeBufferPointer { pb in
                     c.withUnsafeMutableBufferPointer { pc in
-                        let (pa, pb, pc) = (SendableBox(pa.baseAddress!), SendableBox(pb.baseAddress!), SendableBox(pc.baseAddress!))
+                        let (pa, pb, pc) = (UncheckedSendable(pa.baseAddress!), UncheckedSendable(pb.baseAddress!), UncheckedSendable(pc.baseAddress!))
                         DispatchQueue.concurrentPerform(iterations: cores) { part in   // rows of C, one share per core
                             let first = s.m * part / cores, rows = s.m * (part + 1) / cores - first
                             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(s.n), Int32(s.k),

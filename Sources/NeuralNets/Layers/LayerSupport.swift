@@ -70,19 +70,12 @@ enum LayerParallel {
 
     private static func concurrently(_ chunks: Int, items: Int, _ body: (Int, Range<Int>) -> Void) {
         withoutActuallyEscaping(body) { body in
-            let work = LayerUnchecked(body)          // each chunk writes only its own memory
+            let work = UncheckedSendable(body)          // each chunk writes only its own memory
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 work.value(c, (items * c / chunks)..<(items * (c + 1) / chunks))
             }
         }
     }
-}
-
-/// Carries a value into `concurrentPerform`, where each worker touches only its own
-/// slice of memory.
-struct LayerUnchecked<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
 
 /// Calls `body` with a pointer to the values of `a` (a valid pointer even when `a`

@@ -36,7 +36,7 @@ public func sinusoidalEmbedding(_ t: [Float], dimension: Int) -> Tensor {
         t.withUnsafeBufferPointer { tb in
             freqs.withUnsafeBufferPointer { fb in
                 table.withUnsafeBufferPointer { rows in
-                    let work = LayerUnchecked(out)                    // each chunk writes its own rows
+                    let work = UncheckedSendable(out)                    // each chunk writes its own rows
                     Kernels.parallelChunks(t.count, grain: dimension * 8) { range in
                         for b in range {
                             let row = work.value + b * dimension
