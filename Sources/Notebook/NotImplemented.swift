@@ -10,5 +10,6 @@ public struct NotImplemented: Error, CustomStringConvertible, Equatable, Sendabl
     /// Marks exercise `exercise` as not started.
     public init(_ exercise: String) { self.exercise = exercise }
 
+    /// "exercise N is not implemented yet".
     public var description: String { "exercise \(exercise) is not implemented yet" }
 }

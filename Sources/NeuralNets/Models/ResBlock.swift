@@ -28,6 +28,7 @@ public final class ResBlock: Module {
     public let conv2: Conv2d
     /// 1×1 convolution Cin → Cout on the residual path, or `nil` (identity) when Cin = Cout.
     public let skip: Conv2d?
+    /// Training or evaluation mode; `train(_:)` and `eval()` set it on every child too.
     public var training = true
 
     /// A block from `inChannels` to `outChannels` taking a time embedding of `timeDimension`.
@@ -41,7 +42,9 @@ public final class ResBlock: Module {
         skip = inChannels == outChannels ? nil : Conv2d(inChannels, outChannels, kernelSize: 1, using: &rng)
     }
 
+    /// None of its own: all parameters live in the child modules.
     public var ownParameters: [(name: String, tensor: Tensor)] { [] }
+    /// The child modules, under their PyTorch state_dict names.
     public var children: [(name: String, module: any Module)] {
         var list: [(String, any Module)] = [("norm1", norm1), ("conv1", conv1), ("temb", temb),
                                             ("norm2", norm2), ("conv2", conv2)]

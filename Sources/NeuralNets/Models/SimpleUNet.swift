@@ -29,6 +29,7 @@ public final class SimpleBlock: Module {
     public let bnorm1: BatchNorm2d, bnorm2: BatchNorm2d
     /// The resolution change: a 4×4 stride-2 conv (down) or transposed conv (up).
     public let downsample: Conv2d?, upsample: ConvTranspose2d?
+    /// Training or evaluation mode; `train(_:)` and `eval()` set it on every child too.
     public var training = true
 
     /// A down block (`up == false`) or an up block taking the concatenation of the
@@ -45,7 +46,9 @@ public final class SimpleBlock: Module {
                                         outputPadding: outputPadding, using: &rng) : nil
     }
 
+    /// None of its own: all parameters live in the child modules.
     public var ownParameters: [(name: String, tensor: Tensor)] { [] }
+    /// The child modules, under their PyTorch state_dict names.
     public var children: [(name: String, module: any Module)] {
         [("time_mlp", timeMLP), ("conv1", conv1), ("conv2", conv2), ("bnorm1", bnorm1), ("bnorm2", bnorm2),
          ("transform", (downsample as (any Module)?) ?? upsample!)]
@@ -79,6 +82,7 @@ public final class SimpleUNet: Module {
     public let downs: [SimpleBlock], ups: [SimpleBlock]
     /// Final 1×1 convolution back to the image channels.
     public let output: Conv2d
+    /// Training or evaluation mode; `train(_:)` and `eval()` set it on every child too.
     public var training = true
 
     /// The spatial sizes along the down path, 4×4 stride-2 pad-1 convs:
@@ -120,7 +124,9 @@ public final class SimpleUNet: Module {
         output = Conv2d(channels[0], imageChannels, kernelSize: 1, using: &rng)
     }
 
+    /// None of its own: all parameters live in the child modules.
     public var ownParameters: [(name: String, tensor: Tensor)] { [] }
+    /// The child modules, under their PyTorch state_dict names.
     public var children: [(name: String, module: any Module)] {
         [("time_mlp.1", timeMLP), ("conv0", conv0)]
             + downs.enumerated().map { ("downs.\($0.offset)", $0.element as any Module) }

@@ -13,6 +13,7 @@ public final class ToyMLP: Module {
     public let net: Sequential
     /// Dimension of the time embedding.
     public let timeDimension: Int
+    /// Training or evaluation mode; `train(_:)` and `eval()` set it on every child too.
     public var training = true
 
     /// The reference model: hidden width 128, time embedding 32.
@@ -26,7 +27,9 @@ public final class ToyMLP: Module {
         ])
     }
 
+    /// None of its own: all parameters live in the child modules.
     public var ownParameters: [(name: String, tensor: Tensor)] { [] }
+    /// The child modules, under their PyTorch state_dict names.
     public var children: [(name: String, module: any Module)] { [("net", net)] }
 
     /// x `[B, 2]`, t with B entries → ε̂ `[B, 2]`.

@@ -78,6 +78,7 @@ public final class UNet: Module {
     public let upsample: [Conv2d], up: [ResBlock], upAttention: [SelfAttention?]
     /// Output GroupNorm and convolution.
     public let normOut: GroupNorm, convOut: Conv2d
+    /// Training or evaluation mode; `train(_:)` and `eval()` set it on every child too.
     public var training = true
 
     /// A U-Net with freshly initialised weights (PyTorch's default initialisation).
@@ -114,6 +115,7 @@ public final class UNet: Module {
         convOut = Conv2d(c[0], config.inChannels, kernelSize: 3, padding: 1, using: &rng)
     }
 
+    /// None of its own: all parameters live in the child modules.
     public var ownParameters: [(name: String, tensor: Tensor)] { [] }
 
     /// Children in the order and with the names of the reference PyTorch model.

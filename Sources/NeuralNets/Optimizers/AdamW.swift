@@ -15,6 +15,7 @@ import Tensors
 /// AdamW, exactly as PyTorch's `torch.optim.AdamW`: weight decay is applied to the
 /// weights directly, not added to the gradient.
 public final class AdamW: Optimizer {
+    /// The learning rate of the next `step()` (a scheduler may change it between steps).
     public var learningRate: Float
     /// (β1, β2): the decay rates of the first and second moment estimates.
     public let betas: (Float, Float)
@@ -22,7 +23,9 @@ public final class AdamW: Optimizer {
     public let eps: Float
     /// The decoupled decay λ: each step multiplies the weights by 1 − η·λ.
     public let weightDecay: Float
+    /// The tensors this optimizer updates, in the order given.
     public let parameters: [Tensor]
+    /// How many times `step()` has run on this optimizer.
     public private(set) var stepCount = 0
     private var moments: AdamMoments
 
@@ -39,6 +42,7 @@ public final class AdamW: Optimizer {
         self.moments = AdamMoments(count: parameters.count)
     }
 
+    /// Updates every parameter that has a gradient, as PyTorch's `step()` does.
     public func step() {
         stepCount += 1
         moments.update(parameters, learningRate: learningRate, betas: betas, eps: eps,
@@ -49,6 +53,8 @@ public final class AdamW: Optimizer {
     /// that has taken a step (PyTorch's names).
     public var stateDict: [(name: String, tensor: Tensor)] { moments.stateDict(parameters) }
 
+    /// Restores the moment estimates from `stateDict`'s entries (a checkpoint);
+    /// throws `OptimizerStateError` naming the first missing or mismatched entry.
     public func loadStateDict(_ entries: [(name: String, tensor: Tensor)]) throws {
         moments = try AdamMoments(parameters, loading: entries)
     }

@@ -58,6 +58,7 @@ public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
     /// A value that must be a non-negative whole number (a step count) is not.
     case invalidValue(name: String, value: Float)
 
+    /// A one-line message for the learner, naming the entry.
     public var description: String {
         switch self {
         case .missing(let name):

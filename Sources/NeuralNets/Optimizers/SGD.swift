@@ -18,6 +18,7 @@ import Tensors
 /// Stochastic gradient descent, optionally with momentum (heavy-ball or Nesterov) and
 /// L2 weight decay, exactly as PyTorch's `torch.optim.SGD`.
 public final class SGD: Optimizer {
+    /// The learning rate of the next `step()` (a scheduler may change it between steps).
     public var learningRate: Float
     /// The momentum factor μ (0 for plain SGD).
     public let momentum: Float
@@ -27,7 +28,9 @@ public final class SGD: Optimizer {
     public let weightDecay: Float
     /// Whether to use Nesterov momentum.
     public let nesterov: Bool
+    /// The tensors this optimizer updates, in the order given.
     public let parameters: [Tensor]
+    /// How many times `step()` has run on this optimizer.
     public private(set) var stepCount = 0
 
     /// The momentum buffer of each parameter; empty until its first step with a gradient.
@@ -52,6 +55,7 @@ public final class SGD: Optimizer {
         self.momentumBuffers = Array(repeating: [], count: parameters.count)
     }
 
+    /// Updates every parameter that has a gradient, as PyTorch's `step()` does.
     public func step() {
         stepCount += 1
         let lr = learningRate, mu = momentum, wd = weightDecay
