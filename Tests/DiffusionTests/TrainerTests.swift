@@ -30,6 +30,8 @@ fileprivate func withTemporaryDirectory<R>(_ body: (URL) throws -> R) throws -> 
     return try body(dir)
 }
 
+/// The bit patterns of every value. Comparisons of these are stored in a Bool before
+/// `#expect`, so that a failure prints one line rather than tens of thousands of numbers.
 fileprivate func bits(_ tensors: [Tensor]) -> [[UInt32]] { tensors.map { $0.scalars.map(\.bitPattern) } }
 
 @Suite("Diffusion trainer")
@@ -55,11 +57,14 @@ struct TrainerTests {
             try DiffusionCheckpoint.save(first, to: path)
 
             let resumed = ToyTraining.trainer(seed: 5, batchSize: 64)
-            #expect(bits(resumed.model.module.parameters) != bits(first.model.module.parameters))
+            let freshDiffers = bits(resumed.model.module.parameters) != bits(first.model.module.parameters)
+            #expect(freshDiffers, "a fresh trainer starts from other weights")
             try DiffusionCheckpoint.resume(resumed, from: path)
             #expect(resumed.step == 10)
-            #expect(bits(resumed.model.module.parameters) == bits(first.model.module.parameters))
-            #expect(bits(resumed.ema.shadow) == bits(first.ema.shadow))
+            let resumedLive = bits(resumed.model.module.parameters) == bits(first.model.module.parameters)
+            #expect(resumedLive, "resume restores the live weights")
+            let resumedEMA = bits(resumed.ema.shadow) == bits(first.ema.shadow)
+            #expect(resumedEMA, "resume restores the EMA weights")
             Self.train(resumed, until: 20)
 
             #expect(resumed.step == 20 && straight.step == 20)
@@ -69,8 +74,10 @@ struct TrainerTests {
             #expect(sameLive, "live weights differ after resuming")
             #expect(sameEMA, "EMA weights differ after resuming")
             // The weights moved and the EMA differs from them (the check is not vacuous).
-            #expect(bits(straight.model.module.parameters) != bits(ToyTraining.trainer(seed: 5, batchSize: 64).model.module.parameters))
-            #expect(bits(straight.ema.shadow) != bits(straight.model.module.parameters))
+            let weightsMoved = bits(straight.model.module.parameters) != bits(ToyTraining.trainer(seed: 5, batchSize: 64).model.module.parameters)
+            #expect(weightsMoved, "training moved the weights")
+            let emaDiffers = bits(straight.ema.shadow) != bits(straight.model.module.parameters)
+            #expect(emaDiffers, "the EMA differs from the live weights")
             // The last step's loss agrees too.
             #expect(resumed.log.records.last!.loss.bitPattern == straight.log.records.last!.loss.bitPattern)
         }
@@ -139,7 +146,8 @@ struct TrainerTests {
                 #expect(message.contains(path), "\(message)")
             }
             #expect(unet.step == 0)
-            #expect(bits(unet.model.module.parameters) == before)         // nothing was copied
+            let untouched = bits(unet.model.module.parameters) == before         // nothing was copied
+            #expect(untouched, "a refused resume copies nothing")
         }
     }
 
@@ -188,7 +196,8 @@ struct TrainerTests {
             #expect(loaded.metadata[DiffusionCheckpoint.Key.step] == "15")
             // Same names, same order, same bytes as the shadow.
             #expect(loaded.model.module.namedParameters.map(\.name) == trainer.ema.names)
-            #expect(bits(loaded.model.module.parameters) == shadow)
+            let loadedIsEMA = bits(loaded.model.module.parameters) == shadow
+            #expect(loadedIsEMA, "the loaded weights are the EMA shadow")
             #expect(loaded.model.module.training == false)
 
             // A full training checkpoint loads its EMA section too.
@@ -196,7 +205,8 @@ struct TrainerTests {
             try DiffusionCheckpoint.save(trainer, to: fullPath)
             let full = try DiffusionCheckpoint.load(fullPath, expecting: .toyMLP)
             #expect(full.usedEMA)
-            #expect(bits(full.model.module.parameters) == shadow)
+            let fullIsEMA = bits(full.model.module.parameters) == shadow
+            #expect(fullIsEMA, "a full checkpoint loads its EMA section")
 
             // And the loaded model predicts what the trainer does with its EMA weights.
             var rng = SeededGenerator(seed: 99)
@@ -204,7 +214,8 @@ struct TrainerTests {
             let a = withNoGrad { loaded.model(x, [0, 10, 500, 999]) }
             let b = trainer.withEMAWeights { withNoGrad { trainer.model(x, [0, 10, 500, 999]) } }
             #expect(a.scalars == b.scalars)
-            #expect(bits(trainer.model.module.parameters) == live)       // live weights put back
+            let livePutBack = bits(trainer.model.module.parameters) == live       // live weights put back
+            #expect(livePutBack, "withEMAWeights puts the live weights back")
         }
     }
 
