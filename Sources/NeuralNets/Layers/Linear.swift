@@ -141,39 +141,39 @@ func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor 
                 withScalarPointers(x) { px in
                     withScalarPointers(weight) { pw in
                         sigma.withUnsafeBufferPointer { sb in
-                          y.withUnsafeBufferPointer { yb in
-                            dz.withUnsafeMutableBufferPointer { dzb in
-                                dw.withUnsafeMutableBufferPointer { dwb in
-                                    db.withUnsafeMutableBufferPointer { dbb in
-                                        LayerParallel.forEachChunk(chunks, items: rows) { chunk, block in
-                                            let first = block.lowerBound, count = block.count
-                                            var pg = pgy + first * outF                    // this block's G [count, out]
-                                            if silu {
-                                                let d = dzb.baseAddress! + first * outF
-                                                siluGradient(pg, sigmoid: sb.baseAddress! + first * outF,
-                                                             output: yb.baseAddress! + first * outF, d, count * outF)
-                                                pg = UnsafePointer(d)
-                                            }
-                                            // ∂L/∂X = G·W                               [count, in]
-                                            if let dx { sgemm(m: count, n: inF, k: outF, a: pg, b: pw, c: dx + first * inF) }
-                                            // ∂L/∂W = Gᵀ·X, this block's part            [out, in]
-                                            if needW {
-                                                sgemm(transA: true, m: outF, n: inF, k: count, a: pg, b: px + first * inF,
-                                                      c: dwb.baseAddress! + chunk * outF * inF)
-                                            }
-                                            // ∂L/∂b = Σ_rows G, this block's part       [out]
-                                            if needB {
-                                                let s = dbb.baseAddress! + chunk * outF
-                                                for r in 0..<count {
-                                                    let row = pg + r * outF
-                                                    for j in 0..<outF { s[j] += row[j] }
+                            y.withUnsafeBufferPointer { yb in
+                                dz.withUnsafeMutableBufferPointer { dzb in
+                                    dw.withUnsafeMutableBufferPointer { dwb in
+                                        db.withUnsafeMutableBufferPointer { dbb in
+                                            LayerParallel.forEachChunk(chunks, items: rows) { chunk, block in
+                                                let first = block.lowerBound, count = block.count
+                                                var pg = pgy + first * outF                    // this block's G [count, out]
+                                                if silu {
+                                                    let d = dzb.baseAddress! + first * outF
+                                                    siluGradient(pg, sigmoid: sb.baseAddress! + first * outF,
+                                                                 output: yb.baseAddress! + first * outF, d, count * outF)
+                                                    pg = UnsafePointer(d)
+                                                }
+                                                // ∂L/∂X = G·W                               [count, in]
+                                                if let dx { sgemm(m: count, n: inF, k: outF, a: pg, b: pw, c: dx + first * inF) }
+                                                // ∂L/∂W = Gᵀ·X, this block's part            [out, in]
+                                                if needW {
+                                                    sgemm(transA: true, m: outF, n: inF, k: count, a: pg, b: px + first * inF,
+                                                          c: dwb.baseAddress! + chunk * outF * inF)
+                                                }
+                                                // ∂L/∂b = Σ_rows G, this block's part       [out]
+                                                if needB {
+                                                    let s = dbb.baseAddress! + chunk * outF
+                                                    for r in 0..<count {
+                                                        let row = pg + r * outF
+                                                        for j in 0..<outF { s[j] += row[j] }
+                                                    }
                                                 }
                                             }
                                         }
                                     }
                                 }
                             }
-                          }
                         }
                     }
                 }
