@@ -29,12 +29,32 @@ public enum Kernels {
             body(0..<count)
             return
         }
-        let chunks = Swift.min(threads, count)
+        forEachChunk(Swift.min(threads, count), items: count) { _, range in body(range) }
+    }
+
+    /// Products and batches whose total work (multiply–adds) is below this run on one
+    /// thread: waking a second thread costs ≈ 10–20 µs, the time of ≈ 10⁶ multiply–adds.
+    public static let minimumChunkWork = 1 << 20
+
+    /// The number of chunks to split `items` items of `workPerItem` multiply–adds
+    /// into: one per core when the total is large enough, else 1. It depends only on
+    /// the sizes and the core count, so a split computation is reproducible.
+    public static func chunkCount(items: Int, workPerItem: Int) -> Int {
+        if threadCount == 1 || items < 2 || items * workPerItem < minimumChunkWork { return 1 }
+        return Swift.min(threadCount, items)
+    }
+
+    /// Calls `body(chunk, range)` for `chunks` contiguous ranges covering `0..<items`,
+    /// concurrently. Chunk c always covers the same items, so results that are
+    /// combined chunk by chunk in chunk order are byte-identical from run to run.
+    /// GEMMs inside run on their own thread (OpenBLAS is kept on one thread, see
+    /// `BLAS` in MatMul.swift), so each core runs its own chunk's products.
+    public static func forEachChunk(_ chunks: Int, items: Int, _ body: (Int, Range<Int>) -> Void) {
+        if chunks <= 1 { body(0, 0..<items); return }
         withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)   // each chunk writes a disjoint range
+            let work = UncheckedSendable(body)   // each chunk writes only its own memory
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = count * c / chunks, hi = count * (c + 1) / chunks
-                work.value(lo..<hi)
+                work.value(c, (items * c / chunks)..<(items * (c + 1) / chunks))
             }
         }
     }

@@ -7,7 +7,6 @@
 // transposed (its `transA`/`transB` flags), so no transposed copy is ever made.
 
 import CBLAS
-import Dispatch
 
 /// OpenBLAS is kept on one thread for the whole process; the kit splits large
 /// products across the cores itself (`matmul` below, and the layers' batch chunks).
@@ -51,27 +50,6 @@ public func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k:
                 beta, c, Int32(ldc))
 }
 
-/// The number of pieces to split a product of `m·n·k` multiply–adds into: one per
-/// core when it is large (≥ 2²⁰, where a second thread pays for its wake-up), else 1.
-/// The split depends only on the sizes and the core count, so results are
-/// reproducible run to run.
-func productChunks(rows: Int, work: Int) -> Int {
-    let threads = Kernels.threadCount
-    if threads == 1 || rows < 2 || work < 1 << 20 { return 1 }
-    return Swift.min(threads, rows)
-}
-
-/// Runs `body(range)` on `chunks` contiguous ranges covering `0..<count`, concurrently.
-func forEachChunk(_ chunks: Int, _ count: Int, _ body: (Range<Int>) -> Void) {
-    if chunks <= 1 { body(0..<count); return }
-    withoutActuallyEscaping(body) { body in
-        let work = UncheckedSendable(body)   // each chunk writes only its own rows of C
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            work.value((count * c / chunks)..<(count * (c + 1) / chunks))
-        }
-    }
-}
-
 /// `C = op(A)·op(B)` with C `[m, n]` written fresh (beta = 0), its rows split across
 /// the cores when the product is large. Each chunk computes whole rows of C from the
 /// matching rows of op(A), so no partial sums are combined.
@@ -79,7 +57,7 @@ func parallelGEMM(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k:
                   a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
     let lda = transA ? m : k, ldb = transB ? k : n
     let a = UncheckedSendable(a), b = UncheckedSendable(b), c = UncheckedSendable(c)
-    forEachChunk(productChunks(rows: m, work: m * n * k), m) { rows in
+    Kernels.forEachChunk(Kernels.chunkCount(items: m, workPerItem: n * k), items: m) { _, rows in
         // Rows r of op(A) start at A + r·lda, or at column r of A when it is read transposed.
         let aRows = a.value + (transA ? rows.lowerBound : rows.lowerBound * lda)
         sgemm(transA: transA, transB: transB, m: rows.count, n: n, k: k,
@@ -92,8 +70,8 @@ func parallelGEMM(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k:
 /// together. Inside a chunk, `parallelGEMM` finds its own product small enough to
 /// stay on that thread, unless a single item is itself large.
 func forEachBatchItem(_ batch: Int, work: Int, _ body: (Int) -> Void) {
-    let chunks = batch >= Kernels.threadCount ? productChunks(rows: batch, work: batch * work) : 1
-    forEachChunk(chunks, batch) { items in
+    let chunks = batch >= Kernels.threadCount ? Kernels.chunkCount(items: batch, workPerItem: work) : 1
+    Kernels.forEachChunk(chunks, items: batch) { _, items in
         for i in items { body(i) }
     }
 }

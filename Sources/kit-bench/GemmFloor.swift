@@ -7,7 +7,6 @@
 // one single-threaded OpenBLAS SGEMM. Whatever the rest of the kit does, a step can
 // not be faster than this; BENCHMARKS.md compares it with 0.5 × PyTorch.
 
-import Dispatch
 import Tensors
 
 /// The GEMM-only floor of the toy MLP's forward pass and training step at batch 1,024.
@@ -23,12 +22,7 @@ func gemmFloorCase(_ options: BenchOptions) -> [JSONLine] {
     var weightGrads = widths.map { [Float](repeating: 0, count: 2 * $0.0 * $0.1) }      // ∂W per half
 
     /// Runs `body(half, rows of that half)` for the two halves of the batch, one per core.
-    func halves(_ body: (Int, Range<Int>) -> Void) {
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: 2) { h in work.value(h, (rows * h / 2)..<(rows * (h + 1) / 2)) }
-        }
-    }
+    func halves(_ body: (Int, Range<Int>) -> Void) { Kernels.forEachChunk(2, items: rows, body) }
     func forward() {
         for (l, (inF, outF)) in widths.enumerated() {                                   // Y = X·Wᵀ
             inputs[l].withUnsafeBufferPointer { x in weights[l].withUnsafeBufferPointer { w in

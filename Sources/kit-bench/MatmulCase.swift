@@ -7,7 +7,6 @@
 // of the raw throughput.
 
 import CBLAS
-import Dispatch
 import Tensors
 
 func matmulCase(_ options: BenchOptions) -> [JSONLine] {
@@ -29,8 +28,8 @@ func matmulCase(_ options: BenchOptions) -> [JSONLine] {
                 b.scalars.withUnsafeBufferPointer { pb in
                     c.withUnsafeMutableBufferPointer { pc in
                         let (pa, pb, pc) = (UncheckedSendable(pa.baseAddress!), UncheckedSendable(pb.baseAddress!), UncheckedSendable(pc.baseAddress!))
-                        DispatchQueue.concurrentPerform(iterations: cores) { part in   // rows of C, one share per core
-                            let first = s.m * part / cores, rows = s.m * (part + 1) / cores - first
+                        Kernels.forEachChunk(cores, items: s.m) { _, part in      // rows of C, one share per core
+                            let first = part.lowerBound, rows = part.count
                             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(s.n), Int32(s.k),
                                         1, pa.value + first * s.k, Int32(s.k), pb.value, Int32(s.n), 0,
                                         pc.value + first * s.n, Int32(s.n))

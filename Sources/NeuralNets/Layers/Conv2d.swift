@@ -141,7 +141,7 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
     let (ho, wo) = (geo.outHeight, geo.outWidth)
     let hw = ho * wo, ckk = geo.colRows, imageSize = geo.imageSize
     let outSize = cout * hw                                               // one image of y
-    let chunks = LayerParallel.chunkCount(items: n, workPerItem: cout * ckk * hw)
+    let chunks = Kernels.chunkCount(items: n, workPerItem: cout * ckk * hw)
 
     // The fast path for 3×3 size-keeping convolutions (WinogradConv.swift): same result
     // up to rounding, 4× fewer multiplies.
@@ -159,7 +159,7 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
                     u.withUnsafeBufferPointer { pu in
                         scratch.withUnsafeMutableBufferPointer { sb in
                             withOptionalPointer(bias) { pb in
-                                LayerParallel.forEachChunk(chunks, items: n) { chunk, images in
+                                Kernels.forEachChunk(chunks, items: n) { chunk, images in
                                     winograd.convolve(px, images: images, u: pu.baseAddress!, bias: pb, out: out,
                                                       scratch: sb.baseAddress! + chunk * winograd.scratchCount)
                                 }
@@ -171,7 +171,7 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
                 let biasValues = bias?.scalars
                 var cols = scratchScalars(geo.isPointwise ? 0 : chunks * ckk * hw)      // written by im2col before use
                 cols.withUnsafeMutableBufferPointer { colsBuffer in
-                    LayerParallel.forEachChunk(chunks, items: n) { chunk, images in
+                    Kernels.forEachChunk(chunks, items: n) { chunk, images in
                         // This chunk's own [Cin·k·k, Ho·Wo] buffer (none for a pointwise conv).
                         let cols = geo.isPointwise ? nil : colsBuffer.baseAddress! + chunk * ckk * hw
                         for image in images {
@@ -233,7 +233,7 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
                                     flippedWeight.withUnsafeBufferPointer { pf in
                                       flippedU.withUnsafeBufferPointer { pu in
                                        winogradScratch.withUnsafeMutableBufferPointer { sb in
-                                        LayerParallel.forEachChunk(chunks, items: n) { chunk, images in
+                                        Kernels.forEachChunk(chunks, items: n) { chunk, images in
                                             let cols = colsb.baseAddress.map { $0 + chunk * colsSize }
                                             // ∂L/∂x of all this chunk's images at once: G ∗ W̃ by Winograd.
                                             if let winogradX, let dx {

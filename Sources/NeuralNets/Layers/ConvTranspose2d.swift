@@ -115,7 +115,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     assert(geo.outHeight == h && geo.outWidth == w, "convTranspose2d: geometry mismatch")
     let hw = h * w, ckk = geo.colRows                                  // ckk = Cout·k·k
     let inSize = cin * hw, outSize = geo.imageSize                     // one image of x, of y
-    let chunks = LayerParallel.chunkCount(items: n, workPerItem: cin * ckk * hw)
+    let chunks = Kernels.chunkCount(items: n, workPerItem: cin * ckk * hw)
 
     // Forward: y_n = col2im(Wᵀ · x_n) + b                               [Cout, Ho, Wo]
     let y = makeScalars(n * outSize) { out in
@@ -124,7 +124,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
                 let biasValues = bias?.scalars
                 var cols = scratchScalars(chunks * ckk * hw)          // written by the GEMM before use
                 cols.withUnsafeMutableBufferPointer { colsBuffer in
-                    LayerParallel.forEachChunk(chunks, items: n) { chunk, images in
+                    Kernels.forEachChunk(chunks, items: n) { chunk, images in
                         let cols = colsBuffer.baseAddress! + chunk * ckk * hw    // this chunk's [Cout·k·k, H·W]
                         let plane = ho * wo
                         for image in images {
@@ -159,7 +159,7 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
                         dw.withUnsafeMutableBufferPointer { dwb in
                             db.withUnsafeMutableBufferPointer { dbb in
                                 cols.withUnsafeMutableBufferPointer { colsb in
-                                    LayerParallel.forEachChunk(chunks, items: n) { chunk, images in
+                                    Kernels.forEachChunk(chunks, items: n) { chunk, images in
                                         let plane = ho * wo
                                         for image in images {
                                             let gn = pg + image * outSize               // G_n [Cout, Ho, Wo]

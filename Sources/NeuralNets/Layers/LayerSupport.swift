@@ -1,13 +1,12 @@
 // LayerSupport.swift — small internal helpers shared by the layers: PyTorch's
 // default initialisation, argument checks that keep their message under -O, and
-// splitting a batch across the cores.
+// pointer helpers. (Splitting a batch across the cores: `Kernels.forEachChunk`.)
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 import Tensors
 
 /// PyTorch's default initialisation of layer parameters.
@@ -41,41 +40,6 @@ enum LayerInit {
 func layerCheck(_ condition: Bool, _ message: @autoclosure () -> String,
                 file: StaticString = #fileID, line: UInt = #line) {
     if !condition { fatalError(message(), file: file, line: line) }
-}
-
-/// Splitting the images of a batch across the cores.
-enum LayerParallel {
-    /// Batches whose total work (multiply–adds) is below this run on one thread:
-    /// waking a second thread costs ≈ 10–20 µs, the time of ≈ 10⁶ multiply–adds.
-    static let minimumWork = 1 << 20
-
-    /// The number of chunks to split `items` items of `workPerItem` multiply–adds
-    /// into: one per core when the batch is big enough, else 1.
-    static func chunkCount(items: Int, workPerItem: Int) -> Int {
-        let threads = Kernels.threadCount
-        if threads == 1 || items < 2 || items * workPerItem < minimumWork { return 1 }
-        return Swift.min(threads, items)
-    }
-
-    /// Calls `body(chunk, range)` for `chunks` contiguous ranges covering `0..<items`,
-    /// concurrently. Chunk c always covers the same items, so results that are
-    /// combined chunk by chunk in chunk order are byte-identical from run to run.
-    ///
-    /// Every GEMM inside runs on its own thread: the kit keeps OpenBLAS on one thread
-    /// (see `BLAS` in Tensors' MatMul.swift), so each core runs its own chunk's GEMMs.
-    static func forEachChunk(_ chunks: Int, items: Int, _ body: (Int, Range<Int>) -> Void) {
-        if chunks <= 1 { body(0, 0..<items); return }
-        concurrently(chunks, items: items, body)
-    }
-
-    private static func concurrently(_ chunks: Int, items: Int, _ body: (Int, Range<Int>) -> Void) {
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)          // each chunk writes only its own memory
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                work.value(c, (items * c / chunks)..<(items * (c + 1) / chunks))
-            }
-        }
-    }
 }
 
 /// Calls `body` with a pointer to the values of `a` (a valid pointer even when `a`

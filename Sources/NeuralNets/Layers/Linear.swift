@@ -27,7 +27,7 @@
 // no exponential and no division, which were its costliest part.
 //
 // Threads: a batch of many rows is split into one block of rows per core, each with
-// its own single-threaded GEMMs (`LayerParallel`, as in Conv2d.swift); ∂L/∂W and ∂L/∂b
+// its own single-threaded GEMMs (`Kernels.forEachChunk`, as in Conv2d.swift); ∂L/∂W and ∂L/∂b
 // are summed per block and the blocks added in order, so results are the same on
 // every run. (OpenBLAS's own threads, woken for each small GEMM, spent more time
 // yielding than multiplying for the toy MLP's 1024 × 128 matrices.)
@@ -97,7 +97,7 @@ func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor 
     if let bias { layerCheck(bias.shape == [outF], "linear: bias must be [\(outF)], got \(bias.shape)") }
     let rows = x.count / inF
     let outShape = Array(x.shape.dropLast()) + [outF]
-    let chunks = LayerParallel.chunkCount(items: rows, workPerItem: inF * outF)
+    let chunks = Kernels.chunkCount(items: rows, workPerItem: inF * outF)
     // S = σ(Z) is needed by the backward pass of the fused op only.
     let recording = GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false))
     let keepS = silu && recording
@@ -110,7 +110,7 @@ func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor 
             withScalarPointers(weight) { pw in
                 withOptionalPointer(bias) { pb in
                     sigma.withUnsafeMutableBufferPointer { sb in
-                        LayerParallel.forEachChunk(chunks, items: rows) { _, block in
+                        Kernels.forEachChunk(chunks, items: rows) { _, block in
                             let o = out + block.lowerBound * outF, count = block.count
                             if let pb {
                                 for r in 0..<count { (o + r * outF).update(from: pb, count: outF) }
@@ -145,7 +145,7 @@ func linearOp(_ x: Tensor, weight: Tensor, bias: Tensor?, silu: Bool) -> Tensor 
                                 dz.withUnsafeMutableBufferPointer { dzb in
                                     dw.withUnsafeMutableBufferPointer { dwb in
                                         db.withUnsafeMutableBufferPointer { dbb in
-                                            LayerParallel.forEachChunk(chunks, items: rows) { chunk, block in
+                                            Kernels.forEachChunk(chunks, items: rows) { chunk, block in
                                                 let first = block.lowerBound, count = block.count
                                                 var pg = pgy + first * outF                    // this block's G [count, out]
                                                 if silu {

@@ -139,13 +139,13 @@ struct AttentionLayout {
     let query: (Int) -> Int, key: (Int) -> Int, value: (Int) -> Int
 
     /// Slices per core (one chunk when the work is small).
-    var chunks: Int { LayerParallel.chunkCount(items: slices, workPerItem: 2 * d * n * l) }
+    var chunks: Int { Kernels.chunkCount(items: slices, workPerItem: 2 * d * n * l) }
 
     /// P = softmax(qᵀk/√d) into `p` [slices, N, L]; o = v·Pᵀ into `out` [slices, d, N].
     func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                  p: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
         let scale = 1 / Float(d).squareRoot()
-        LayerParallel.forEachChunk(chunks, items: slices) { _, range in
+        Kernels.forEachChunk(chunks, items: slices) { _, range in
             for s in range {
                 let ps = p + s * n * l
                 // S = qᵀ·k/√d                                                   [N, L]
@@ -165,7 +165,7 @@ struct AttentionLayout {
         let chunks = self.chunks
         var scratch = scratchScalars(dq != nil || dk != nil ? chunks * n * l : 0)   // dP, then dS, per chunk
         scratch.withUnsafeMutableBufferPointer { sb in
-            LayerParallel.forEachChunk(chunks, items: slices) { chunk, range in
+            Kernels.forEachChunk(chunks, items: slices) { chunk, range in
                 for s in range {
                     let ps = p + s * n * l, g = dO + s * d * n
                     // ∂L/∂v = dO·P                                              [d, L]

@@ -260,11 +260,7 @@ struct WinogradConv3x3 {
                 while col < w {                                       // A·g, 8 columns at a time
                     let count = Swift.min(lanes, w - col)
                     @inline(__always) func read(_ q: UnsafePointer<Float>?, _ i: Int) -> SIMD8<Float> {
-                        guard let q else { return .zero }
-                        if count == lanes { return load(q + col) }
-                        let s = staged + i * lanes
-                        s.update(from: q + col, count: count)
-                        return load(s)
+                        readColumns(q, from: col, count: count, staging: staged + i * lanes)
                     }
                     let r = expandFour(read(g0, 0), read(g1, 1), read(g2, 2), read(g3, 3))
                     store(r.0, t + col); store(r.1, t + n + col); store(r.2, t + 2 * n + col)
@@ -329,14 +325,8 @@ struct WinogradConv3x3 {
                 var col = 0
                 while col < w {
                     let count = Swift.min(lanes, w - col)
-                    /// Columns col … col+7 of a patch row: zeros for padding rows; the
-                    /// last, short vector is staged in a buffer whose extra lanes stay 0.
                     @inline(__always) func read(_ p: UnsafePointer<Float>?, _ i: Int) -> SIMD8<Float> {
-                        guard let p else { return .zero }
-                        if count == lanes { return load(p + col) }
-                        let s = staged + i * lanes
-                        s.update(from: p + col, count: count)
-                        return load(s)
+                        readColumns(p, from: col, count: count, staging: staged + i * lanes)
                     }
                     let r = transformSix(read(d0, 0), read(d1, 1), read(d2, 2), read(d3, 3), read(d4, 4), read(d5, 5))
                     store(r.0, t + 1 + col); store(r.1, t + n + 1 + col); store(r.2, t + 2 * n + 1 + col)
@@ -456,6 +446,17 @@ private func transformFour(_ m0: SIMD8<Float>, _ m1: SIMD8<Float>, _ m2: SIMD8<F
             diff12 + SIMD8(repeating: 2) * diff34,                       // m1 − m2 + 2m3 − 2m4
             sum12 + SIMD8(repeating: 4) * sum34,                         // m1 + m2 + 4m3 + 4m4
             diff12 + SIMD8(repeating: 8) * diff34 + m5)                  // m1 − m2 + 8m3 − 8m4 + m5
+}
+
+/// Columns `col` … `col`+7 of an image row: zeros for a padding row (`row` nil); a
+/// last, short vector (`count` < 8) is copied into `staging`, whose extra lanes stay 0.
+@inline(__always)
+private func readColumns(_ row: UnsafePointer<Float>?, from col: Int, count: Int,
+                         staging: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+    guard let row else { return .zero }
+    if count == WinogradConv3x3.lanes { return load(row + col) }
+    staging.update(from: row + col, count: count)
+    return load(staging)
 }
 
 /// Eight values from `p` (any alignment).
