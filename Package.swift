@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Datasets", "NeuralNets", "Tensors"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         // Runs every chapter with --quick (the executables are built for it).
-        .testTarget(name: "ChaptersTests", dependencies: ["Figures", "chapter01", "chapter02", "chapter03", "chapter04", "chapter05", "chapter06", "chapter07"]),
+        .testTarget(name: "ChaptersTests", dependencies: ["Figures", "Diffusion", "chapter01", "chapter02", "chapter03", "chapter04", "chapter05", "chapter06", "chapter07"]),
         // The grader: checks the learner's Exercises by default, the Solutions with
         // `--traits Solutions`.
         .testTarget(

@@ -1,7 +1,8 @@
 // Chapter 04's command line: bad input ends with one line and status 64; Ctrl-C
-// leaves a checkpoint that --resume continues from; a checkpoint of another
-// architecture is refused.
+// leaves a checkpoint that --resume continues from; SIGKILL never leaves a damaged
+// one; a checkpoint of another architecture is refused.
 
+import Diffusion
 import Foundation
 import Testing
 
@@ -77,5 +78,52 @@ struct TrainingChapterTests {
         let wrong = try ChapterRunner.run("chapter04", ["--quick", "--model", "simple-unet", "--resume", "--steps", String(step + 4)], out: folder)
         #expect(wrong.status == 64, "exited with \(wrong.status): \(wrong.errors)")
         #expect(wrong.errors.contains("unet-small") && wrong.errors.contains("simple-unet"), "\(wrong.errors)")
+    }
+
+    @Test("after SIGKILL in mid-training the checkpoint loads; reads while training rewrites it always load")
+    func killNeverDamagesCheckpoint() throws {
+        let folder = ChapterRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = ChapterRunner.productsFolder.appendingPathComponent("chapter04")
+        process.arguments = ["--quick", "--model", "unet-small", "--steps", "100000", "--out", folder.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let checkpoint = folder.appendingPathComponent("checkpoint.safetensors").path
+        let deadline = Date().addingTimeInterval(240)
+        while !FileManager.default.fileExists(atPath: checkpoint) && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        try #require(FileManager.default.fileExists(atPath: checkpoint), "no checkpoint appeared")
+
+        // While training goes on and rewrites the checkpoint every 10 steps, every read
+        // sees a whole file, the old one or the new one. (The write itself — temporary
+        // file, flush, rename — is checked with simulated failures in CheckpointTests;
+        // here the real chapter is killed at an arbitrary moment.)
+        var steps: [Int] = []
+        for _ in 0..<12 {
+            do {
+                let loaded = try DiffusionCheckpoint.load(checkpoint, expecting: .unetSmall)
+                steps.append(Int(loaded.metadata["step"] ?? "") ?? -1)
+            } catch {
+                Issue.record("reading the checkpoint during training failed: \(error)")
+            }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        #expect(steps.allSatisfy { $0 > 0 && $0 % 10 == 0 }, "steps read during training: \(steps)")
+        #expect(Set(steps).count > 1, "the checkpoint was not rewritten while it was read: \(steps)")
+
+        // Kill without warning: no handler runs, no cleanup happens.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
+        do {
+            let loaded = try DiffusionCheckpoint.load(checkpoint, expecting: .unetSmall)
+            let step = Int(loaded.metadata["step"] ?? "") ?? -1
+            #expect(step >= steps.last ?? 1 && step % 10 == 0, "step after the kill: \(step)")
+        } catch {
+            Issue.record("the checkpoint left by SIGKILL does not load: \(error)")
+        }
     }
 }
