@@ -45,20 +45,10 @@ struct TrainingChapterTests {
     func interruptAndResume() throws {
         let folder = ChapterRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let process = Process()
-        process.executableURL = ChapterRunner.productsFolder.appendingPathComponent("chapter04")
-        process.arguments = ["--quick", "--model", "unet-small", "--steps", "100000", "--out", folder.path]
         let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Wait until the digit training has written its first checkpoint, then interrupt.
-        let checkpoint = folder.appendingPathComponent("checkpoint.safetensors")
-        let deadline = Date().addingTimeInterval(240)
-        while !FileManager.default.fileExists(atPath: checkpoint.path) && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        try #require(FileManager.default.fileExists(atPath: checkpoint.path), "no checkpoint appeared")
+        let (process, _) = try startLongTraining(in: folder, stdout: stdout)
+        defer { stopIfRunning(process) }
+        // The digit training has written its first checkpoint: interrupt a little later.
         Thread.sleep(forTimeInterval: 0.5)
         kill(process.processIdentifier, SIGINT)
         let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -84,19 +74,9 @@ struct TrainingChapterTests {
     func killNeverDamagesCheckpoint() throws {
         let folder = ChapterRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let process = Process()
-        process.executableURL = ChapterRunner.productsFolder.appendingPathComponent("chapter04")
-        process.arguments = ["--quick", "--model", "unet-small", "--steps", "100000", "--out", folder.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
-        let checkpoint = folder.appendingPathComponent("checkpoint.safetensors").path
-        let deadline = Date().addingTimeInterval(240)
-        while !FileManager.default.fileExists(atPath: checkpoint) && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        try #require(FileManager.default.fileExists(atPath: checkpoint), "no checkpoint appeared")
+        let (process, checkpointURL) = try startLongTraining(in: folder)
+        defer { stopIfRunning(process) }
+        let checkpoint = checkpointURL.path
 
         // While training goes on and rewrites the checkpoint every 10 steps, every read
         // sees a whole file, the old one or the new one. (The write itself — temporary
@@ -130,5 +110,30 @@ struct TrainingChapterTests {
         } catch {
             Issue.record("the checkpoint left by SIGKILL does not load: \(error)")
         }
+    }
+
+    /// Starts chapter04 training `unet-small` for "ever" (`--quick`, checkpoints every
+    /// 10 steps) with its output in `folder`, and returns once the first checkpoint
+    /// exists (or stops the test if none appears within 4 minutes).
+    private func startLongTraining(in folder: URL, stdout: Pipe? = nil) throws -> (Process, URL) {
+        let process = Process()
+        process.executableURL = ChapterRunner.productsFolder.appendingPathComponent("chapter04")
+        process.arguments = ["--quick", "--model", "unet-small", "--steps", "100000", "--out", folder.path]
+        process.standardOutput = stdout ?? FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let checkpoint = folder.appendingPathComponent("checkpoint.safetensors")
+        let deadline = Date().addingTimeInterval(240)
+        while !FileManager.default.fileExists(atPath: checkpoint.path) && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        if !FileManager.default.fileExists(atPath: checkpoint.path) { stopIfRunning(process) }
+        try #require(FileManager.default.fileExists(atPath: checkpoint.path), "no checkpoint appeared")
+        return (process, checkpoint)
+    }
+
+    /// Kills `process` if a failed expectation left it running.
+    private func stopIfRunning(_ process: Process) {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
     }
 }
