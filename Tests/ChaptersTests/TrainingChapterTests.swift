@@ -78,12 +78,11 @@ struct TrainingChapterTests {
         defer { stopIfRunning(process) }
         let checkpoint = checkpointURL.path
 
-        // While training goes on and rewrites the checkpoint every 10 steps, every read
-        // sees a whole file, the old one or the new one. (The write itself — temporary
-        // file, flush, rename — is checked with simulated failures in CheckpointTests;
-        // here the real chapter is killed at an arbitrary moment.)
-        // Reads continue until the file has been replaced at least twice (the pace of
-        // training depends on the machine's load, so this waits for steps, not seconds).
+        // While training rewrites the checkpoint every 10 steps, every read sees a whole
+        // file, the old one or the new one. Reads go on until the file has been replaced
+        // twice (training's pace depends on the machine's load: wait for steps, not
+        // seconds). The write itself — temporary file, flush, rename — is checked with
+        // simulated failures in CheckpointTests; here the real chapter is killed.
         var steps: [Int] = []
         let readDeadline = Date().addingTimeInterval(180)
         while Set(steps).count < 3 && Date() < readDeadline && process.isRunning {
