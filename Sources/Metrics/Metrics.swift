@@ -14,6 +14,14 @@
 //   FrechetDistance.swift        FD between two feature sets (FID's formula on our features)
 //   DigitMetrics.swift           all of the above for a batch of generated digits
 //   DigitReport.swift            the result, with a table for printing
+// For class-conditional samples (classifier-free guidance, chapter 09):
+//   ClassConditional.swift       requested-class accuracy; any measure per class
+//   PrecisionRecall.swift        precision/recall (k = 3), density/coverage (k = 5)
+//   PairwiseDistances.swift      squared distances and k-NN radii for the above
+//   FeatureDiversity.swift       trace of the feature covariance, generated over real
+//   Saturation.swift             share of pixels at the ends of [−1, 1]
+//   DigitAttributes.swift        slant, stroke thickness, width and height from pixels
+//   ConditionalDigitMetrics.swift all of these for one set of samples, as a table row
 // For 2-D toys (or any point clouds):
 //   SlicedWasserstein.swift      sliced W1 distance, and its noise floor
 // Support:

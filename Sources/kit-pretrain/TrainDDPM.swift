@@ -16,6 +16,13 @@ struct TrainDDPM: ParsableCommand {
     @Option(help: "Peak learning rate (AdamW, after warm-up).") var learningRate: Float = 1e-3
     @Option(help: "EMA decay.") var emaBeta: Float = 0.999
     @Option(help: "Seed of the run.") var seed: UInt64 = 1
+    @Option(help: "Train a class-conditional model with this many classes (10 for digits; the null label is index N).")
+    var classes: Int?
+    @Option(name: .customLong("drop-label"), help: "Probability of replacing a label by the null label (with --classes).")
+    var dropLabel: Float = 0.1
+    @Option(help: "Start from these weights (a Pretrained/ file or checkpoint of the same architecture); a conditional model's label embedding starts at zero.")
+    var initFrom: String?
+    @Option(help: "Steps of linear learning-rate warm-up.") var warmupSteps = 200
     @Option(help: "Where the EMA weights go.") var out = "Pretrained/unet-digits.safetensors"
     @Option(help: "The full training checkpoint (for --resume).") var checkpoint = "out/pretrain/unet-digits-train.safetensors"
     @Flag(help: "Continue from --checkpoint.") var resume = false
@@ -28,6 +35,16 @@ struct TrainDDPM: ParsableCommand {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be positive") }
         guard emaBeta >= 0, emaBeta < 1 else { throw ValidationError("--ema-beta must be in [0, 1)") }
+        if let classes, classes != SyntheticDigits.classCount {
+            throw ValidationError("--classes must be \(SyntheticDigits.classCount) for digits, got \(classes)")
+        }
+        guard dropLabel.isFinite, dropLabel >= 0, dropLabel <= 1 else {
+            throw ValidationError("--drop-label must be a probability in [0, 1], got \(dropLabel)")
+        }
+        if classes != nil, ModelPreset(rawValue: model)?.canBeConditional == false {
+            throw ValidationError("--model \(model) cannot be class-conditional")
+        }
+        guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative") }
     }
 
     func run() throws {
@@ -36,9 +53,17 @@ struct TrainDDPM: ParsableCommand {
         config.learningRate = learningRate
         config.emaBeta = emaBeta
         config.seed = seed
+        config.labelDropout = dropLabel
+        config.warmupSteps = warmupSteps
         var initRNG = SeededGenerator(seed: seed)
-        let trainer = DiffusionTrainer(model: ModelPreset(rawValue: model)!.make(using: &initRNG),
-                                       schedule: NoiseSchedule(.linear, timesteps: 1000), configuration: config)
+        let network = ModelPreset(rawValue: model)!.make(classes: classes, using: &initRNG)
+        if let initFrom {
+            do {
+                let loaded = try DiffusionCheckpoint.initialise(network, from: initFrom)
+                print("initialised from \(initFrom) (\(loaded) tensors)")
+            } catch { Notebook.exitWithError("\(error)", code: 66) }
+        }
+        let trainer = DiffusionTrainer(model: network, schedule: NoiseSchedule(.linear, timesteps: 1000), configuration: config)
         if resume {
             do { try DiffusionCheckpoint.resume(trainer, from: checkpoint) } catch {
                 Notebook.exitWithError("\(error)", code: 66)
@@ -53,15 +78,21 @@ struct TrainDDPM: ParsableCommand {
         options.metadata = ["dataset": "synthetic-digits"]
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: checkpoint).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
+        let conditional = classes != nil
         let outcome = try trainer.run(budget: .steps(steps), options: options) { rng in
-            SyntheticDigits.batch(batchSize, using: &rng).images                      // [B, 1, 28, 28]
+            let batch = SyntheticDigits.batch(batchSize, using: &rng)                 // [B, 1, 28, 28], B labels
+            return (batch.images, conditional ? batch.labels : nil)
         }
         if outcome == .interrupted {
             print("interrupted at step \(trainer.step); continue with --resume")
             throw ExitCode(130)
         }
-        try DiffusionCheckpoint.saveEMAWeights(trainer, to: out, extra: [
-            "dataset": "synthetic-digits", "command": "kit-pretrain ddpm --model \(model) --steps \(steps) --seed \(seed)"])
+        var command = "kit-pretrain ddpm --model \(model) --steps \(steps) --seed \(seed)"
+        if let classes { command += " --classes \(classes) --drop-label \(dropLabel)" }
+        if let initFrom { command += " --init-from \(initFrom)" }
+        if learningRate != 1e-3 { command += " --learning-rate \(learningRate)" }
+        if warmupSteps != 200 { command += " --warmup-steps \(warmupSteps)" }
+        try DiffusionCheckpoint.saveEMAWeights(trainer, to: out, extra: ["dataset": "synthetic-digits", "command": command])
         print("wrote the EMA weights to \(out) (final smoothed loss \(trainer.log.smoothedLoss ?? .nan))")
     }
 }

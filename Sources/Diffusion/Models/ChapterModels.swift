@@ -27,6 +27,23 @@ extension DiffusionCheckpoint {
         return (loaded, path)
     }
 
+    /// The class-conditional digit model for chapter `chapter`: `checkpoint` if given,
+    /// else Pretrained/`defaultFile`. Exits with one line if it cannot be loaded (66),
+    /// or is not a class-conditional image model (64).
+    /// - Returns: the model and the path it came from.
+    public static func conditionalDigitModelForChapter(_ checkpoint: String?, defaultFile: String = "unet-digits-cfg.safetensors",
+                                                       chapter: Int) -> (loaded: Loaded, path: String) {
+        let path = checkpoint ?? pretrainedPath(defaultFile)
+        let loaded: Loaded
+        do { loaded = try load(path) } catch {
+            Notebook.exitWithError("\(error)\(checkpoint == nil ? " (the kit ships it in Pretrained/)" : "")", code: 66)
+        }
+        guard loaded.model.preset.isImageModel, loaded.model.classes != nil else {
+            Notebook.exitWithError("\(path) holds an unconditional \(loaded.model.preset.rawValue) model; chapter \(chapter < 10 ? "0" : "")\(chapter) needs a class-conditional digit model (kit-pretrain ddpm --classes 10)", code: 64)
+        }
+        return (loaded, path)
+    }
+
     /// The shipped 2-D toy model in Pretrained/`file` (e.g. "toy-swiss-roll.safetensors").
     /// Exits with one line if it cannot be loaded.
     /// - Returns: the model and the path it came from.

@@ -29,40 +29,97 @@ public enum ModelPreset: String, CaseIterable, Sendable {
     /// `true` for the models of 28×28 single-channel images.
     public var isImageModel: Bool { self != .toyMLP }
 
-    /// A freshly initialised model of this architecture.
-    public func make(using rng: inout some RandomNumberGenerator) -> DiffusionModel {
+    /// `true` for the architectures that can take a class label (`make(classes:)`).
+    public var canBeConditional: Bool { self != .simpleUNet }
+
+    /// A freshly initialised model of this architecture; with `classes`, a
+    /// class-conditional one (labels `0..<classes`, and `classes` as the null label of
+    /// classifier-free guidance), whose label embedding starts at zero so that it
+    /// begins as the unconditional model it may be fine-tuned from.
+    public func make(classes: Int? = nil, using rng: inout some RandomNumberGenerator) -> DiffusionModel {
+        precondition(classes == nil || canBeConditional, "\(rawValue) cannot be class-conditional")
+        precondition(classes.map { $0 >= 1 } ?? true, "ModelPreset.make: classes must be at least 1")
         switch self {
         case .unetDigits, .unetSmall:
-            let unet = UNet(unetConfig!, using: &rng)
-            return DiffusionModel(preset: self, module: unet) { x, t in unet(x, t.map(Float.init)) }
+            var config = unetConfig!
+            config.classes = classes
+            let unet = UNet(config, using: &rng)
+            unet.label?.weight.updateScalars { w in for i in 0..<w.count { w[i] = 0 } }
+            return DiffusionModel(preset: self, module: unet, classes: classes,
+                                  forward: { x, t in unet(x, t.map(Float.init)) },
+                                  conditional: { x, t, y in unet(x, t.map(Float.init), labels: y) })
         case .simpleUNet:
             let net = SimpleUNet(using: &rng)
             return DiffusionModel(preset: self, module: net) { x, t in net(x, t.map(Float.init)) }
         case .toyMLP:
-            let mlp = ToyMLP(using: &rng)
-            return DiffusionModel(preset: self, module: mlp) { x, t in mlp(x, t.map(Float.init)) }
+            let mlp = ToyMLP(classes: classes, using: &rng)
+            return DiffusionModel(preset: self, module: mlp, classes: classes,
+                                  forward: { x, t in mlp(x, t.map(Float.init)) },
+                                  conditional: { x, t, y in mlp(x, t.map(Float.init), labels: y) })
         }
     }
 }
 
-/// A denoiser network together with its preset: call it with x_t and integer timesteps.
+/// A class-conditional denoising network: noisy images [B, …], one integer timestep
+/// and one label per item (the null label for "no condition") in, a prediction out.
+public typealias ConditionalDenoiser = (_ xt: Tensor, _ t: [Int], _ labels: [Int]) -> Tensor
+
+/// A denoiser network together with its preset: call it with x_t and integer timesteps
+/// (and labels, if it is class-conditional).
 public final class DiffusionModel {
     /// The architecture's name.
     public let preset: ModelPreset
     /// The network (parameters, buffers, train/eval mode).
     public let module: any Module
+    /// The number of classes of a class-conditional model (the null label is index
+    /// `classes`), or `nil`.
+    public let classes: Int?
     private let forward: Denoiser
+    private let conditionalForward: ConditionalDenoiser?
 
-    /// Wraps `module`, whose forward pass is `forward`.
-    public init(preset: ModelPreset, module: any Module, forward: @escaping Denoiser) {
+    /// Wraps `module`, whose forward pass is `forward` (and, for a class-conditional
+    /// model with `classes` classes, `conditional`).
+    public init(preset: ModelPreset, module: any Module, classes: Int? = nil,
+                forward: @escaping Denoiser, conditional: ConditionalDenoiser? = nil) {
+        precondition(classes == nil || conditional != nil,
+                     "DiffusionModel: a class-conditional model needs its conditional forward pass")
         self.preset = preset
         self.module = module
+        self.classes = classes
         self.forward = forward
+        self.conditionalForward = classes == nil ? nil : conditional
     }
 
-    /// The prediction for x_t [B, …] at timesteps `t` (B entries).
-    public func callAsFunction(_ xt: Tensor, _ t: [Int]) -> Tensor { forward(xt, t) }
+    /// The null label ("no condition") of a class-conditional model: `classes`.
+    public var nullLabel: Int? { classes }
 
-    /// The model as a plain `Denoiser` closure.
-    public var denoiser: Denoiser { forward }
+    /// The prediction for x_t [B, …] at timesteps `t` (B entries). A class-conditional
+    /// model is called with the null label (its unconditional prediction).
+    public func callAsFunction(_ xt: Tensor, _ t: [Int]) -> Tensor {
+        if let conditionalForward, let classes {
+            return conditionalForward(xt, t, [Int](repeating: classes, count: t.count))
+        }
+        return forward(xt, t)
+    }
+
+    /// The prediction for x_t [B, …] at timesteps `t` with `labels` (B entries, each in
+    /// `0...classes`). Stops with a message for a model that is not class-conditional.
+    public func callAsFunction(_ xt: Tensor, _ t: [Int], labels: [Int]) -> Tensor {
+        guard let conditionalForward, let classes else {
+            fatalError("DiffusionModel: \(preset.rawValue) is not class-conditional; it takes no labels")
+        }
+        precondition(labels.allSatisfy { (0...classes).contains($0) },
+                     "DiffusionModel: labels must be in 0...\(classes) (\(classes) is the null label), got \(labels.filter { !(0...classes).contains($0) }.prefix(3))")
+        return conditionalForward(xt, t, labels)
+    }
+
+    /// The model as a class-conditional denoiser, or `nil` if it takes no labels.
+    public var conditionalDenoiser: ConditionalDenoiser? {
+        guard conditionalForward != nil else { return nil }
+        return { [self] x, t, y in self(x, t, labels: y) }
+    }
+
+    /// The model as a plain `Denoiser` closure (unconditional: the null label for a
+    /// class-conditional model).
+    public var denoiser: Denoiser { classes == nil ? forward : { [self] x, t in self(x, t) } }
 }

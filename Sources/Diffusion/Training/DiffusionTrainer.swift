@@ -61,13 +61,27 @@ public final class DiffusionTrainer {
     }
 
     /// Runs one step on the clean batch `x0` [B, …] (drawn by the caller, usually with
-    /// `generator(forStep:)`), using `rng` for t and ε.
+    /// `generator(forStep:)`), using `rng` for t and ε. A class-conditional model takes
+    /// the batch's `labels` (B of them), each dropped to the null label with probability
+    /// `configuration.labelDropout` (uniforms drawn from `rng` before t and ε); without
+    /// labels it trains on the null label only.
     @discardableResult
-    public func trainStep(_ x0: Tensor, using rng: inout SeededGenerator, elapsed: Double = 0) -> TrainingStepResult {
+    public func trainStep(_ x0: Tensor, labels: [Int]? = nil, using rng: inout SeededGenerator,
+                          elapsed: Double = 0) -> TrainingStepResult {
         let lr = configuration.learningRate(at: step)
         optimizer.learningRate = lr
         optimizer.zeroGrad()
-        let result = diffusionLoss(model: model.denoiser, x0: x0, schedule: schedule,          // (1)
+        var denoiser = model.denoiser
+        if let labels {
+            guard let conditional = model.conditionalDenoiser, let null = model.nullLabel else {
+                fatalError("DiffusionTrainer: labels given, but \(model.preset.rawValue) is not class-conditional")
+            }
+            precondition(labels.count == x0.shape[0], "DiffusionTrainer: \(labels.count) labels for a batch of \(x0.shape[0])")
+            let uniforms = (0..<labels.count).map { _ in Float.random(in: 0..<1, using: &rng) }
+            let kept = dropLabels(labels, uniforms: uniforms, probability: configuration.labelDropout, nullLabel: null)
+            denoiser = { x, t in conditional(x, t, kept) }
+        }
+        let result = diffusionLoss(model: denoiser, x0: x0, schedule: schedule,               // (1)
                                    objective: configuration.objective,
                                    minSNRGamma: configuration.minSNRGamma, using: &rng)
         result.loss.backward()                                                                  // (2)

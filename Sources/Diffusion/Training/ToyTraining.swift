@@ -8,14 +8,17 @@ public enum ToyTraining {
     public static func schedule() -> NoiseSchedule { NoiseSchedule(.linear, timesteps: 1000) }
 
     /// A fresh `toy-mlp` trainer: AdamW at 3e-3 with 200 warm-up steps, clipping at 1,
-    /// EMA 0.995 (the run is short).
-    public static func trainer(seed: UInt64, batchSize: Int = 1024) -> DiffusionTrainer {
+    /// EMA 0.995 (the run is short); with `classes`, a class-conditional model (label
+    /// dropout 0.1).
+    public static func trainer(seed: UInt64, batchSize: Int = 1024, classes: Int? = nil,
+                               labelDropout: Float = 0.1) -> DiffusionTrainer {
         var config = TrainingConfiguration()
         config.batchSize = batchSize
         config.learningRate = 3e-3
         config.emaBeta = 0.995
         config.seed = seed
+        config.labelDropout = labelDropout
         var rng = SeededGenerator(seed: seed)
-        return DiffusionTrainer(model: ModelPreset.toyMLP.make(using: &rng), schedule: schedule(), configuration: config)
+        return DiffusionTrainer(model: ModelPreset.toyMLP.make(classes: classes, using: &rng), schedule: schedule(), configuration: config)
     }
 }

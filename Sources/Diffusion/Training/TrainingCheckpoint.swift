@@ -31,6 +31,10 @@ public enum DiffusionCheckpoint {
         public static let seed = "seed"
         /// The dataset trained on.
         public static let dataset = "dataset"
+        /// The number of classes of a class-conditional model (absent: unconditional).
+        public static let classes = "classes"
+        /// The label-dropout probability a class-conditional model was trained with.
+        public static let labelDropout = "label_dropout"
     }
 
     /// A model ready to sample, with what it was trained with.
@@ -47,11 +51,25 @@ public enum DiffusionCheckpoint {
         public let usedEMA: Bool
     }
 
-    /// The metadata describing `model`, `schedule` and `objective`.
-    public static func metadata(model: ModelPreset, schedule: NoiseSchedule, objective: Objective) -> [String: String] {
-        [Key.model: model.rawValue, Key.schedule: schedule.kind.rawValue,
-         Key.timesteps: String(schedule.timesteps), Key.objective: objective.rawValue,
-         "format": "diffusion-kit"]
+    /// The metadata describing `model` (with its `classes`, if class-conditional),
+    /// `schedule` and `objective`.
+    public static func metadata(model: ModelPreset, classes: Int? = nil, schedule: NoiseSchedule,
+                                objective: Objective) -> [String: String] {
+        var meta = [Key.model: model.rawValue, Key.schedule: schedule.kind.rawValue,
+                    Key.timesteps: String(schedule.timesteps), Key.objective: objective.rawValue,
+                    "format": "diffusion-kit"]
+        if let classes { meta[Key.classes] = String(classes) }
+        return meta
+    }
+
+    /// The metadata of `trainer`'s model, schedule, objective, step and seed.
+    static func trainerMetadata(_ trainer: DiffusionTrainer) -> [String: String] {
+        var meta = metadata(model: trainer.model.preset, classes: trainer.model.classes, schedule: trainer.schedule,
+                            objective: trainer.configuration.objective)
+        meta[Key.step] = String(trainer.step)
+        meta[Key.seed] = String(trainer.configuration.seed)
+        if trainer.model.classes != nil { meta[Key.labelDropout] = String(trainer.configuration.labelDropout) }
+        return meta
     }
 
     /// Writes the trainer's full state (weights, EMA, optimizer) to `path`, atomically.
@@ -60,9 +78,7 @@ public enum DiffusionCheckpoint {
         for (name, t) in trainer.model.module.stateDict { tensors[name] = t }
         for (name, t) in trainer.ema.stateDict { tensors["ema." + name] = t }
         for (name, t) in trainer.optimizer.stateDict { tensors["optimizer." + name] = t }
-        var meta = metadata(model: trainer.model.preset, schedule: trainer.schedule, objective: trainer.configuration.objective)
-        meta[Key.step] = String(trainer.step)
-        meta[Key.seed] = String(trainer.configuration.seed)
+        var meta = trainerMetadata(trainer)
         meta["batch_size"] = String(trainer.configuration.batchSize)
         meta["learning_rate"] = String(trainer.configuration.learningRate)
         meta["ema_beta"] = String(trainer.configuration.emaBeta)
@@ -75,9 +91,7 @@ public enum DiffusionCheckpoint {
         // Buffers (if any) as they are, then the parameters from the EMA.
         var tensors = Dictionary(uniqueKeysWithValues: trainer.model.module.stateDict.map { ($0.name, $0.tensor) })
         for (name, t) in trainer.ema.stateDict { tensors[name] = t }    // parameters from the EMA
-        var meta = metadata(model: trainer.model.preset, schedule: trainer.schedule, objective: trainer.configuration.objective)
-        meta[Key.step] = String(trainer.step)
-        meta[Key.seed] = String(trainer.configuration.seed)
+        var meta = trainerMetadata(trainer)
         meta["weights"] = "ema"
         for (k, v) in extra { meta[k] = v }
         try Checkpoint.save(tensors, to: path, metadata: meta)
@@ -88,8 +102,8 @@ public enum DiffusionCheckpoint {
     /// - Throws: `CheckpointError` naming the file and the first mismatch.
     public static func resume(_ trainer: DiffusionTrainer, from path: String) throws(CheckpointError) {
         let (tensors, meta) = try Checkpoint.read(path)
-        try checkCompatible(meta, path: path, model: trainer.model.preset, schedule: trainer.schedule,
-                            objective: trainer.configuration.objective)
+        try checkCompatible(meta, path: path, model: trainer.model.preset, classes: trainer.model.classes,
+                            schedule: trainer.schedule, objective: trainer.configuration.objective)
         guard let stepText = meta[Key.step], let step = Int(stepText), step >= 0 else {
             throw .incompatible(path: path, reason: "no training step in the metadata (is it a Pretrained/ file? those cannot be resumed)")
         }
@@ -122,8 +136,9 @@ public enum DiffusionCheckpoint {
         }
         let schedule = try schedule(from: meta, path: path)
         let objective = Objective(rawValue: meta[Key.objective] ?? "eps") ?? .epsilon
+        let classes = try classes(from: meta, path: path, preset: filePreset)
         var rng = SeededGenerator(seed: 0)
-        let model = filePreset.make(using: &rng)
+        let model = filePreset.make(classes: classes, using: &rng)
         let hasEMA = tensors.keys.contains { $0.hasPrefix("ema.") }
         try copy(tensors, prefix: "", into: model.module.stateDict, path: path)
         if hasEMA {                      // buffers stay from the live section; parameters from the EMA
@@ -132,6 +147,41 @@ public enum DiffusionCheckpoint {
         model.module.eval()
         return Loaded(model: model, schedule: schedule, objective: objective, metadata: meta,
                       usedEMA: hasEMA || meta["weights"] == "ema")
+    }
+
+    /// Copies the weights of `path` (a Pretrained/ file, or a training checkpoint's EMA
+    /// weights) into `model`, to fine-tune from them: every tensor of the model must be
+    /// in the file with its shape, except a class-conditional model's label embedding,
+    /// which an unconditional file does not have (it keeps its initial values).
+    /// - Returns: the number of tensors copied.
+    /// - Throws: `CheckpointError` naming the file and the first missing or mismatched tensor.
+    @discardableResult
+    public static func initialise(_ model: DiffusionModel, from path: String) throws(CheckpointError) -> Int {
+        let (tensors, meta) = try Checkpoint.read(path)
+        let name = meta[Key.model] ?? "(none)"
+        guard name == model.preset.rawValue else {
+            throw .incompatible(path: path, reason: "it holds a \(name) model, not \(model.preset.rawValue)")
+        }
+        let hasEMA = tensors.keys.contains { $0.hasPrefix("ema.") }
+        let isLabel = { (n: String) in n == "label.weight" && model.classes != nil && meta[Key.classes] == nil }
+        let targets = model.module.stateDict.filter { !isLabel($0.name) }
+        try copy(tensors, prefix: "", into: targets, path: path)
+        if hasEMA {
+            try copy(tensors, prefix: "ema.", into: model.module.namedParameters.filter { !isLabel($0.name) }, path: path)
+        }
+        return targets.count
+    }
+
+    /// The number of classes recorded in `meta` (`nil`: unconditional).
+    static func classes(from meta: [String: String], path: String, preset: ModelPreset) throws(CheckpointError) -> Int? {
+        guard let text = meta[Key.classes] else { return nil }
+        guard let classes = Int(text), classes >= 1, classes <= 100_000 else {
+            throw .incompatible(path: path, reason: "invalid \"classes\" in the metadata: \(text)")
+        }
+        guard preset.canBeConditional else {
+            throw .incompatible(path: path, reason: "a \(preset.rawValue) model cannot be class-conditional")
+        }
+        return classes
     }
 
     /// The schedule recorded in `meta`.
@@ -144,11 +194,16 @@ public enum DiffusionCheckpoint {
     }
 
     /// Refuses a file made for another architecture, schedule or objective.
-    static func checkCompatible(_ meta: [String: String], path: String, model: ModelPreset,
+    static func checkCompatible(_ meta: [String: String], path: String, model: ModelPreset, classes: Int? = nil,
                                 schedule: NoiseSchedule, objective: Objective) throws(CheckpointError) {
         let name = meta[Key.model] ?? "(none)"
         guard name == model.rawValue else {
             throw .incompatible(path: path, reason: "it holds a \(name) model, not \(model.rawValue)")
+        }
+        let describe = { (c: Int?) in c.map { "class-conditional (\($0) classes)" } ?? "unconditional" }
+        let fileClasses = meta[Key.classes].flatMap(Int.init)
+        guard fileClasses == classes else {
+            throw .incompatible(path: path, reason: "it holds a \(describe(fileClasses)) model, not \(describe(classes))")
         }
         let fileSchedule = "\(meta[Key.schedule] ?? "?") T=\(meta[Key.timesteps] ?? "?")"
         guard fileSchedule == "\(schedule.kind.rawValue) T=\(schedule.timesteps)" else {

@@ -23,6 +23,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var emaBeta: Float = 0.999
     /// The seed of every random draw of the run (timesteps, noise, data).
     public var seed: UInt64 = 0
+    /// For a class-conditional model: the probability p that a label is replaced by the
+    /// null label in training (classifier-free guidance's label dropout; 0.1 as in
+    /// Ho & Salimans).
+    public var labelDropout: Float = 0.1
 
     /// The defaults above.
     public init() {}

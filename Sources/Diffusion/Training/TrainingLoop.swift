@@ -43,6 +43,14 @@ extension DiffusionTrainer {
     /// - Throws: `CheckpointError` if a checkpoint cannot be written.
     public func run(budget: TrainingBudget, options: TrainingLoopOptions = .init(),
                     data: (inout SeededGenerator) -> Tensor) throws -> TrainingOutcome {
+        try run(budget: budget, options: options, labelledData: { rng in (data(&rng), nil) })
+    }
+
+    /// Like `run(budget:options:data:)` for a class-conditional model: `labelledData`
+    /// draws each step's clean batch and its labels (`nil`: unconditional).
+    /// - Throws: `CheckpointError` if a checkpoint cannot be written.
+    public func run(budget: TrainingBudget, options: TrainingLoopOptions = .init(),
+                    labelledData: (inout SeededGenerator) -> (images: Tensor, labels: [Int]?)) throws -> TrainingOutcome {
         let start = Date()
         let firstStep = step
         let csv = try options.csvPath.map { path in
@@ -79,8 +87,8 @@ extension DiffusionTrainer {
 
         while !budgetSpent() {
             var rng = generator(forStep: step)
-            let x0 = data(&rng)                                                        // [B, …]
-            let result = trainStep(x0, using: &rng, elapsed: Date().timeIntervalSince(start))
+            let (x0, labels) = labelledData(&rng)                                     // [B, …], B labels
+            let result = trainStep(x0, labels: labels, using: &rng, elapsed: Date().timeIntervalSince(start))
             if let csv, let record = log.records.last { csv.append(TrainingLog.csvLine(record)) }
             bar.total = estimatedTotal()
             let rate = Double(step - firstStep) / max(Date().timeIntervalSince(start), 1e-9)
