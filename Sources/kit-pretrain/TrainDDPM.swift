@@ -20,7 +20,7 @@ struct TrainDDPM: ParsableCommand {
     var classes: Int?
     @Option(name: .customLong("drop-label"), help: "Probability of replacing a label by the null label (with --classes).")
     var dropLabel: Float = 0.1
-    @Option(help: "Start from these weights (a Pretrained/ file or checkpoint of the same architecture); a conditional model's label embedding starts at zero.")
+    @Option(help: "Start from these weights (a Pretrained/ file or checkpoint of the same architecture); a conditional model's label embedding starts from its own initial values.")
     var initFrom: String?
     @Option(help: "Steps of linear learning-rate warm-up.") var warmupSteps = 200
     @Option(help: "Where the EMA weights go.") var out = "Pretrained/unet-digits.safetensors"

@@ -29,13 +29,20 @@ public enum ModelPreset: String, CaseIterable, Sendable {
     /// `true` for the models of 28×28 single-channel images.
     public var isImageModel: Bool { self != .toyMLP }
 
+    /// The standard deviation of a conditional U-Net's initial label embedding.
+    public static let labelInitialScale: Float = 0.3
+
     /// `true` for the architectures that can take a class label (`make(classes:)`).
     public var canBeConditional: Bool { self != .simpleUNet }
 
     /// A freshly initialised model of this architecture; with `classes`, a
     /// class-conditional one (labels `0..<classes`, and `classes` as the null label of
-    /// classifier-free guidance), whose label embedding starts at zero so that it
-    /// begins as the unconditional model it may be fine-tuned from.
+    /// classifier-free guidance). A U-Net's label embedding is drawn from N(0, 0.3²):
+    /// about the size of the time embedding at small t (rms 0.27–1.2 in the pretrained
+    /// `unet-digits`), so a model fine-tuned from unconditional weights is disturbed
+    /// little, yet every class is distinct from the first step. (Starting the table at
+    /// zero was tried: after 250 steps of AdamW at 1e-3 its rms was 0.012 and the
+    /// classes were still ignored, 8 % requested-class accuracy.)
     public func make(classes: Int? = nil, using rng: inout some RandomNumberGenerator) -> DiffusionModel {
         precondition(classes == nil || canBeConditional, "\(rawValue) cannot be class-conditional")
         precondition(classes.map { $0 >= 1 } ?? true, "ModelPreset.make: classes must be at least 1")
@@ -44,7 +51,7 @@ public enum ModelPreset: String, CaseIterable, Sendable {
             var config = unetConfig!
             config.classes = classes
             let unet = UNet(config, using: &rng)
-            unet.label?.weight.updateScalars { w in for i in 0..<w.count { w[i] = 0 } }
+            unet.label?.weight.updateScalars { w in for i in 0..<w.count { w[i] *= Self.labelInitialScale } }
             return DiffusionModel(preset: self, module: unet, classes: classes,
                                   forward: { x, t in unet(x, t.map(Float.init)) },
                                   conditional: { x, t, y in unet(x, t.map(Float.init), labels: y) })
