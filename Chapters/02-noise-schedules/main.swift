@@ -16,6 +16,7 @@
  */
 import DiffusionKit
 import Exercises
+import Foundation
 
 let nb = Notebook(chapter: 2, title: "Noise schedules")
 let T = 1000
@@ -39,6 +40,19 @@ nb.figure(Figure([
     Plot.lines(curves { $0.logSNR.scalars.map(Double.init) }, title: "log SNR(t)", xLabel: "t", yLabel: "ln(ᾱ/(1−ᾱ))",
                legend: .topRight),
 ], columns: 3, panelWidth: 480, panelHeight: 380), name: "schedules", caption: "β_t (log scale), ᾱ_t and log-SNR for the three schedules")
+
+/*:
+ One name, two schedules. The kit's **sigmoid** puts the sigmoid on $\bar\alpha$
+ (Jabri et al.); diffusers' `beta_schedule="sigmoid"` puts it on $\beta$:
+ $\beta_t = \sigma(\text{linspace}(-6, 6, T)_t)\cdot(0.02 - 10^{-4}) + 10^{-4}$, a
+ linear-like schedule with soft ends. They destroy the signal at different speeds:
+ */
+let diffusersSigmoidBetas = (0..<T).map { t -> Double in
+    let u = -6 + 12 * Double(t) / Double(T - 1)
+    return 1 / (1 + exp(-u)) * (0.02 - 1e-4) + 1e-4
+}
+let diffusersSigmoid = NoiseSchedule(kind: .sigmoid, betas: diffusersSigmoidBetas)
+nb.print("ᾱ at t = \(T / 2): the kit's sigmoid (on ᾱ) \(Console.number(schedules[2].alphasCumprodDouble[T / 2], digits: 3)), diffusers' sigmoid (on β) \(Console.number(diffusersSigmoid.alphasCumprodDouble[T / 2], digits: 3)), linear \(Console.number(schedules[0].alphasCumprodDouble[T / 2], digits: 3))")
 
 /*:
  The middle panel tells most of the story. The linear schedule drives $\bar\alpha$
