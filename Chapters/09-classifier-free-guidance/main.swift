@@ -97,7 +97,7 @@ let uniforms = (0..<1000).map { _ in Float.random(in: 0..<1, using: &dropRNG) }
 let dropped = nb.exercise("9.1", mine: { try Chapter09.dropLabels(someLabels, uniforms: uniforms, probability: 0.1, nullLabel: nullLabel) },
                           reference: { dropLabels(someLabels, uniforms: uniforms, probability: 0.1, nullLabel: nullLabel) })
 let droppedCount = dropped.filter { $0 == nullLabel }.count
-nb.print("labels replaced by ∅ = \(nullLabel): \(droppedCount) of 1000 (p = 0.1; a binomial count has standard deviation √(1000·0.1·0.9) ≈ 9.5)")
+nb.print("labels replaced by ∅ = \(nullLabel): \(droppedCount) of 1000 (expected 100 ± 9.5, the binomial's standard deviation √(1000·0.1·0.9); this draw is \(Console.number((Double(droppedCount) - 100) / 9.49, digits: 2)) standard deviations off)")
 nb.print("the rest unchanged: \(zip(dropped, someLabels).allSatisfy { $0 == nullLabel || $0 == $1 })")
 nb.print("the command that made the weights: \(loaded.metadata["command"] ?? "(not recorded)")")
 
@@ -106,20 +106,25 @@ nb.print("the command that made the weights: \(loaded.metadata["command"] ?? "(n
 
  Eight Gaussians on a circle, one class per mode, and a small class-conditional
  network (the toy MLP of chapter 04 with a label embedding, `Pretrained/toy-eight-gaussians-cfg.safetensors`).
- Left: the guided noise prediction turned into a score, $-\tilde\varepsilon$, for
- class 0 (the mode on the right) at a middle noise level, with $w = 1$ and
- $w = 5$. With $w = 1$ the arrows point to the class-0 mode; with $w = 5$ they are
- longer and bend *away from the other modes*: guidance pushes out of regions where
- the other classes are likely, not just into class 0's. Right: samples for every
- class at four scales (each colour a requested class, the black dots the modes'
- centres). The sampler is DDIM, η = 0, whose guided step from the network's doubled
+ First the guided noise prediction turned into a direction of the score,
+ $-\tilde\varepsilon$, for class 0 (the mode on the right, at $x = \sqrt 2$) at a
+ middle noise level, with $w = 1$ and $w = 5$. Along the ray through the mode (the
+ positive $x$-axis) the table finds where the flow stops — the first $x$ at which
+ $-\tilde\varepsilon$ no longer points outward — at three noise levels, next to
+ where class 0's noised data are centred, $\sqrt{\bar\alpha_t}\,R$. Unguided, the
+ flow of a noisy point heads for the middle of all eight modes; with the label
+ ($w = 1$) it heads for class 0's data, a little short of its centre; guidance moves
+ the stop outward, *past* the centre and away from the other classes, most strongly
+ at the middle noise levels where the two predictions differ most.
+ Then samples for every class at four scales (each colour a requested class, the
+ black dots the modes' centres). The sampler is DDIM, η = 0, whose guided step from the network's doubled
  output — split the halves, guide, step — is **exercise 9.3**.
  */
 let toySchedule = toy.schedule
 let toyConditional = toy.model.conditionalDenoiser!
 let toyNull = toy.model.nullLabel!
 let view: ClosedRange<Double> = -3.2...3.2
-let fieldT = 150
+let fieldT = 400
 let fieldGrid = 15
 let fieldXs = (0..<fieldGrid).map { view.lowerBound + (Double($0) + 0.5) * (view.upperBound - view.lowerBound) / Double(fieldGrid) }
 let fieldPoints = Tensor(shape: [fieldGrid * fieldGrid, 2],
@@ -136,6 +141,23 @@ let fieldPanels: [Plot] = [Float(1), 5].map { w in
                             dx: (0..<n).map { Double(arrows.scalars[2 * $0]) }, dy: (0..<n).map { Double(arrows.scalars[2 * $0 + 1]) })
     return Plot.vectorField(field, title: "−ε̃ for class 0, t = \(fieldT), w = \(wText(w))", xRange: view, yRange: view, equalAxes: true)
 }
+// Where does the guided flow for class 0 stop on the ray through its mode (the x-axis)?
+// The first x ≥ 0 at which −ε̃ no longer points outward (its x-component turns ≤ 0).
+let rayXs = (0...320).map { Float($0) / 100 }                                          // 0, 0.01, …, 3.2
+let rayPoints = Tensor(shape: [rayXs.count, 2], scalars: rayXs.flatMap { [$0, 0] })    // [321, 2]
+let rayScales: [Float] = [1, 3, 5]
+let rayRows: [[String]] = [100, 400, 700].map { t in
+    let m = rayXs.count, ts = [Int](repeating: t, count: m)
+    let (epsC, epsU) = withNoGrad { (toyConditional(rayPoints, ts, [Int](repeating: 0, count: m)),
+                                     toyConditional(rayPoints, ts, [Int](repeating: toyNull, count: m))) }
+    let centre = toySchedule.alphasCumprodDouble[t].squareRoot() * Double(EightGaussians.radius)   // √ᾱ_t·R
+    return ["\(t)", Console.number(centre, digits: 2)] + rayScales.map { w in
+        let guided = ClassifierFreeGuidance.guidedPrediction(unconditional: epsU, conditional: epsC, scale: w)   // [321, 2]
+        let stop = (1..<m).first { -guided.scalars[2 * $0] <= 0 }
+        return stop.map { "x = " + Console.number(Double(rayXs[$0]), digits: 2) } ?? "beyond 3.2"
+    }
+}
+nb.table(["t", "class 0's noisy data centred at √ᾱ_t·R"] + rayScales.map { "flow stops at (w = \(wText($0)))" }, rayRows)
 
 let toyScales: [Float] = [0, 1, 3, 7.5]
 let toyPerClass = nb.quick ? 40 : 150
@@ -208,12 +230,14 @@ nb.table(["w", "nearest mode = requested", "mean overshoot along the mode's dire
 
 /*:
  At $w = 0$ the labels are ignored and the colours mix on every mode. At $w = 1$
- nearly every point lands on its own mode, spread as the data are ($\sigma \approx 0.18$).
- Beyond that the points move *outward*, past the centre of their mode (the overshoot
- column), and the clusters tighten sideways: $p(c \mid x)^w$ is largest far from the
- other classes, so guidance rewards points that are extreme members of their class.
- That is the whole trade-off of this chapter in one picture: samples become more
- clearly "of the class" and less like the data.
+ nearly every point lands on its own mode, spread about as the data are
+ ($\sigma \approx 0.18$). Beyond that the points move *outward*, past the centre of
+ their mode (the overshoot column), and each cluster collapses onto a thin streak
+ along the ray through its mode: $p(c \mid x)^w$ grows the farther a point is from the
+ other classes, so guidance rewards the most extreme members of a class, and at
+ $w = 7.5$ the streaks reach far outside the data. That is the whole trade-off of this
+ chapter in one picture: samples become more clearly "of the class" and less like
+ the data.
 
  ## The seed course's exercise: ten classes, four scales, the same noise
 
@@ -278,12 +302,12 @@ for (w, run) in zip(sweepScales, sweep) where [0, 1, 3, 7.5].contains(w) {
 
 /*:
  At $w = 0$ the rows are not their digits: the network was told nothing and draws
- whatever each noise suggests — the same digits in every row. At $w = 1$ most rows
- are right, but the model's own doubts show: a row may hold a malformed digit or
- one of another class. At $w = 3$ the rows are their digits and the strokes are
- firmer; at $w = 7.5$ they are thick, high-contrast and increasingly alike within a
- row. Each column keeps its noise, so you can follow one sample from grid to grid:
- guidance keeps its position and rough shape and changes what it becomes.
+ whatever each noise suggests. At $w = 1$ most rows are right, but the model's own
+ doubts show: a row may hold a malformed digit or one of another class. At $w = 3$
+ the rows are their digits and the strokes are firmer; at $w = 7.5$ they are bold,
+ high-contrast and increasingly alike within a row. Each cell keeps its noise, so
+ you can follow one sample from grid to grid: guidance keeps its position and rough
+ shape and changes what it becomes.
 
  ## The sweep, measured
 
@@ -303,8 +327,10 @@ for (w, run) in zip(sweepScales, sweep) where [0, 1, 3, 7.5].contains(w) {
  - **density / coverage** (Naeem et al. 2020, $k = 5$): how many real neighbourhoods
    a sample falls into on average (above 1: it crowds the densest regions), and the
    share of real neighbourhoods that hold any sample;
- - **saturation**: the share of final pixels with $|x| \ge 0.98$, and of $\hat x_0$
-   values the sampler had to clip to $[-1, 1]$ on the way;
+ - **saturation**: the share of final pixels with $|x| \ge 0.98$ (real digits score
+   high here: their background is exactly $-1$), the share of *ink* pixels ($x > 0$)
+   burnt to $x \ge 0.98$, and the share of $\hat x_0$ values the sampler had to clip
+   to $[-1, 1]$ on the way;
  - **attribute spread**: the standard deviation, within a class, of the slant and of
    the stroke thickness, over the real digits' (1: as varied).
  */
@@ -337,7 +363,9 @@ nb.figure(Figure([
                title: "Diversity within a class (real = 1)", xLabel: "w"),
     Plot.lines([curve("precision", { $0.precision }), curve("recall", { $0.recall })], title: "Precision and recall (k = 3)", xLabel: "w", yRange: 0...1.05),
     Plot.lines([curve("density", { $0.density }), curve("coverage", { $0.coverage })], title: "Density and coverage (k = 5)", xLabel: "w"),
-    Plot.lines([curve("final |x| ≥ 0.98", { 100 * $0.saturation }), curve("x̂₀ clipped", { 100 * $0.clipped })],
+    Plot.lines([curve("final |x| ≥ 0.98", { 100 * $0.saturation }), curve("ink ≥ 0.98", { 100 * $0.inkSaturation }),
+                curve("x̂₀ clipped", { 100 * $0.clipped }), floorLine("real: |x| ≥ 0.98", 100 * floorRow.saturation),
+                floorLine("real: ink ≥ 0.98", 100 * floorRow.inkSaturation)],
                title: "Saturation (%)", xLabel: "w", legend: .topLeft),
 ], columns: 3, panelWidth: 420, panelHeight: 320), name: "sweep",
           caption: "Every measure against the guidance scale w (n = \(n), \(perClass) per class, DDIM \(steps) steps, the same noise at every w)")
@@ -349,17 +377,21 @@ nb.print("accuracy reaches within 2 points of its best (\(String(format: "%.1f %
 
 /*:
  Read the plots left to right. Accuracy climbs from chance at $w = 0$ (about 10 %:
- the requested class is ignored) and saturates after a small amount of guidance.
- FD is a U: at $w = 0$ the *overall* set of digits is fine (it is the unconditional
- model), but per class it is far off, because the rows hold random digits; the best
- FD sits at a moderate $w$, and beyond it FD rises again as the samples leave the
- data. Diversity, recall and coverage fall as $w$ grows, precision and density rise:
- fewer, more typical, more confident samples — density above 1 means the samples
- crowd where real digits are densest. Saturation grows with $w$: the extrapolated
- $\hat x_0$ leaves $[-1, 1]$ more and more often and the clip at every step is what
- keeps the images in range — strokes then come out as solid white. With this $n$
- the numbers move by a few points from seed to seed; `BENCHMARKS.md` has the sweep
- at $n = 1000$.
+ the requested class is ignored) and saturates after a little guidance (the line
+ above says where). FD has its minimum near $w = 1$: at $w = 0$ the *overall* set of
+ digits is fine (it is the unconditional model) but per class it is far off, because
+ the rows hold random digits; beyond the minimum both FDs rise steadily as the
+ samples leave the data. Every diversity measure falls with $w$ — the feature
+ diversity within a class, the spread of slant and of thickness, recall and coverage:
+ the samples of a class become more alike than real digits of that class. Fidelity
+ does *not* keep rising with it: in the papers' Inception features precision grows
+ with guidance, but in the digit classifier's features precision and density fall
+ at large $w$ — bold, burnt-white strokes are confidently a "7" to the classifier,
+ yet they lie outside the neighbourhoods of real sevens. Saturation tells why: the
+ extrapolated $\hat x_0$ leaves $[-1, 1]$ more and more often, the sampler's clip at
+ every step is what keeps the images in range, and more of the ink ends at pure
+ white. With this $n$ the numbers move by a few points from seed to seed;
+ `BENCHMARKS.md` has the sweep at a larger $n$.
 
  ## Guidance is not free: twice the evaluations
 
@@ -381,10 +413,11 @@ nb.table(["sampler", "DDIM steps", "network evaluations per image", "accuracy", 
          })
 
 /*:
- On digits, guidance at half the steps usually beats more unguided steps on
- accuracy: the class information is worth more than a finer path. It is not a free
- lunch on every measure, and a model that is already accurate at $w = 1$ gains little
- — which is one reason large systems guide only where it helps.
+ At the same cost, guidance at half the steps buys accuracy (the class information
+ is worth more than a finer path), and pays for it in FD and recall, as the sweep
+ predicted. Halving the steps itself costs little here: the guided rows at 10 and 20
+ steps are close. Which side of the trade you want depends on what the samples are
+ for — which is one reason large systems guide only where it helps.
 
  ## At w = 7.5: two later fixes
 
@@ -425,10 +458,13 @@ nb.images(concat(strongAll.map { firstOfEachClass($0.1.images) } + [firstOfEachC
           columns: classes, scale: 3)
 
 /*:
- Compare the saturation columns first: both fixes bring the share of clipped
- $\hat x_0$ values down, and the images get their grey stroke edges back. The
- interval also saves evaluations. Whether they cost accuracy or buy FD depends on
- the model; the table says what they do for this one.
+ Compare the saturation columns first: rescale brings the burnt-white ink and the
+ clipped $\hat x_0$ values down, and the strokes get their grey edges back. The
+ interval leaves the noisiest and the cleanest steps unguided: it recovers much of
+ the FD, recall and coverage lost to $w = 7.5$ while keeping the accuracy, and saves
+ a quarter of the evaluations. The two combine. Neither changes the class of a
+ sample — the rows above hold the same digits — only how far past the data it is
+ pushed.
 
  ## Your setting
 
@@ -437,7 +473,9 @@ nb.images(concat(strongAll.map { firstOfEachClass($0.1.images) } + [firstOfEachC
  */
 let yourLabels = flags.digit.map { d in [Int](repeating: d, count: n) } ?? sweepLabels
 let yourEvaluations = TimestepSpacing.trailing.timesteps(steps: steps, of: T).map { yourGuidance.evaluations(at: $0, batch: n) }.reduce(0, +)
-let yourRun = withProgress("your setting", evaluations: yourEvaluations) {
+// The default setting (w = 3, every digit) is part of the sweep already: reuse it.
+let sweepTwin = flags.digit == nil ? zip(guidances, sweep).first { $0.0 == yourGuidance }?.1 : nil
+let yourRun = sweepTwin ?? withProgress("your setting", evaluations: yourEvaluations) {
     sampleDigits(yourGuidance, noise: sweepNoise, labels: yourLabels, steps: steps)
 }
 let yourReference = flags.digit == nil ? measures : ConditionalDigitMetrics(

@@ -9,7 +9,8 @@
 //   diversity           mean over classes of trace Σ_generated / trace Σ_real
 //   precision, recall   Kynkäänniemi et al. 2019, k = 3   (PrecisionRecall.swift)
 //   density, coverage   Naeem et al. 2020, k = 5
-//   saturation          share of final pixels with |x| ≥ 0.98 (Saturation.swift)
+//   saturation          share of final pixels with |x| ≥ 0.98 (Saturation.swift), and
+//                       of ink pixels (x > 0) at x ≥ 0.98: strokes burnt white
 //   clipped             share of x̂₀ values the sampler clipped (given by the caller)
 //   slant/thickness     mean over classes of the within-class standard deviation of
 //   spread              the attribute, over the real digits' (DigitAttributes.swift)
@@ -30,15 +31,16 @@ public struct ConditionalDigitMetrics {
         public let diversity: Double
         /// Precision and recall (k = 3), density and coverage (k = 5).
         public let precision, recall, density, coverage: Double
-        /// Share of final pixels with |x| ≥ 0.98, and of x̂₀ values clipped on the way.
-        public let saturation, clipped: Double
+        /// Share of final pixels with |x| ≥ 0.98, of ink pixels at ≥ 0.98, and of x̂₀
+        /// values clipped on the way.
+        public let saturation, inkSaturation, clipped: Double
         /// Mean per-class spread of slant and of thickness over the real digits' (1: as varied).
         public let slantSpread, thicknessSpread: Double
 
         /// The table cells, in the order of `ConditionalDigitMetrics.header`'s columns after the first.
         public var cells: [String] {
             [percent(accuracy, 1), number(fd), number(fdPerClass), number(diversity), number(precision), number(recall),
-             number(density), number(coverage), percent(saturation, 2), percent(clipped, 2), number(slantSpread), number(thicknessSpread)]
+             number(density), number(coverage), percent(saturation, 1), percent(inkSaturation, 1), percent(clipped, 1), number(slantSpread), number(thicknessSpread)]
         }
         private func number(_ x: Double) -> String { x.isFinite ? String(format: "%.3f", x) : "–" }
         private func percent(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f %%", 100 * x) }
@@ -47,7 +49,7 @@ public struct ConditionalDigitMetrics {
     /// The column titles: `first` names the rows, then one per score.
     public static func header(_ first: String) -> [String] {
         [first, "accuracy", "FD", "FD per class", "diversity", "precision", "recall", "density", "coverage",
-         "|x| ≥ 0.98", "x̂₀ clipped", "slant spread", "thickness spread"]
+         "|x| ≥ 0.98", "ink ≥ 0.98", "x̂₀ clipped", "slant spread", "thickness spread"]
     }
 
     /// The classifier whose features and predictions are used.
@@ -85,7 +87,7 @@ public struct ConditionalDigitMetrics {
         return Scores(accuracy: requestedClassAccuracy(predicted: rowArgmax(probabilities), requested: requested),
                       fd: frechetDistance(features, realFeatures), fdPerClass: Self.mean(fdPerClass), diversity: Self.mean(diversity),
                       precision: fidelity.precision, recall: fidelity.recall, density: fidelity.density, coverage: fidelity.coverage,
-                      saturation: saturatedShare(images), clipped: clippedShare,
+                      saturation: saturatedShare(images), inkSaturation: saturatedInkShare(images), clipped: clippedShare,
                       slantSpread: Self.mean(zip(spread, realSpread).map { $0.slant / $1.slant }),
                       thicknessSpread: Self.mean(zip(spread, realSpread).map { $0.thickness / $1.thickness }))
     }

@@ -25,3 +25,20 @@ public func saturatedShare(_ images: Tensor, threshold: Float = 0.98) -> Double 
     }
     return Double(count) / Double(images.count)
 }
+
+/// The share of ink pixels (x > 0, the brighter half of [−1, 1]) that sit at the white
+/// end, x ≥ `threshold`: how much of the strokes is burnt to pure white. Unlike
+/// `saturatedShare` it ignores the background, whose value says nothing about the
+/// strokes. 0 when the images have no ink. In [0, 1].
+public func saturatedInkShare(_ images: Tensor, threshold: Float = 0.98) -> Double {
+    precondition(images.count > 0, "saturatedInkShare: empty tensor of shape \(images.shape)")
+    precondition(threshold > 0, "saturatedInkShare: threshold must be positive, got \(threshold)")
+    var ink = 0, white = 0
+    images.scalars.withUnsafeBufferPointer { x in
+        for v in x where v > 0 {
+            ink += 1
+            if v >= threshold { white += 1 }
+        }
+    }
+    return ink == 0 ? 0 : Double(white) / Double(ink)
+}

@@ -92,6 +92,8 @@ struct TrainDDPM: ParsableCommand {
         if let initFrom { command += " --init-from \(initFrom)" }
         if learningRate != 1e-3 { command += " --learning-rate \(learningRate)" }
         if warmupSteps != 200 { command += " --warmup-steps \(warmupSteps)" }
+        if emaBeta != 0.999 { command += " --ema-beta \(emaBeta)" }
+        if batchSize != 64 { command += " --batch-size \(batchSize)" }
         try DiffusionCheckpoint.saveEMAWeights(trainer, to: out, extra: ["dataset": "synthetic-digits", "command": command])
         print("wrote the EMA weights to \(out) (final smoothed loss \(trainer.log.smoothedLoss ?? .nan))")
     }

@@ -38,4 +38,13 @@ import Testing
         #expect(abs(saturatedShare(noise) - 0.02) < 0.002, "noise: \(saturatedShare(noise))")
         print("saturated share of real digits: \(share)")
     }
+
+    /// Ink saturation counts only pixels above 0: of 0.99, 0.5, 0.98, 0.2, 1 (ink) three
+    /// are ≥ 0.98 → 3/5; the background values −1, −0.99 and 0 are ignored. No ink → 0.
+    @Test func inkSaturationIgnoresTheBackground() {
+        let image = Tensor(shape: [1, 1, 2, 4], scalars: [0.99, 0.5, -1, 0.98,
+                                                          0.2, -0.99, 0, 1])
+        #expect(saturatedInkShare(image) == 3.0 / 5)
+        #expect(saturatedInkShare(Tensor(shape: [1, 4], scalars: [-1, -0.5, 0, -0.2])) == 0)
+    }
 }
