@@ -113,7 +113,7 @@ nb.print("the command that made the weights: \(loaded.metadata["command"] ?? "(n
  $-\tilde\varepsilon$ no longer points outward — at three noise levels, next to
  where class 0's noised data are centred, $\sqrt{\bar\alpha_t}\,R$. Unguided, the
  flow of a noisy point heads for the middle of all eight modes; with the label
- ($w = 1$) it heads for class 0's data, a little short of its centre; guidance moves
+ ($w = 1$) it stops at the centre of class 0's noisy data; guidance moves
  the stop outward, *past* the centre and away from the other classes, most strongly
  at the middle noise levels where the two predictions differ most.
  Then samples for every class at four scales (each colour a requested class, the
@@ -366,7 +366,7 @@ nb.figure(Figure([
     Plot.lines([curve("final |x| ≥ 0.98", { 100 * $0.saturation }), curve("ink ≥ 0.98", { 100 * $0.inkSaturation }),
                 curve("x̂₀ clipped", { 100 * $0.clipped }), floorLine("real: |x| ≥ 0.98", 100 * floorRow.saturation),
                 floorLine("real: ink ≥ 0.98", 100 * floorRow.inkSaturation)],
-               title: "Saturation (%)", xLabel: "w", legend: .topLeft),
+               title: "Saturation (%)", xLabel: "w", legend: .bottomRight),
 ], columns: 3, panelWidth: 420, panelHeight: 320), name: "sweep",
           caption: "Every measure against the guidance scale w (n = \(n), \(perClass) per class, DDIM \(steps) steps, the same noise at every w)")
 let bestFD = zip(sweepScales, sweepRows).min { $0.1.fd < $1.1.fd }!
@@ -388,9 +388,11 @@ nb.print("accuracy reaches within 2 points of its best (\(String(format: "%.1f %
  with guidance, but in the digit classifier's features precision and density fall
  at large $w$ — bold, burnt-white strokes are confidently a "7" to the classifier,
  yet they lie outside the neighbourhoods of real sevens. Saturation tells why: the
- extrapolated $\hat x_0$ leaves $[-1, 1]$ more and more often, the sampler's clip at
- every step is what keeps the images in range, and more of the ink ends at pure
- white. With this $n$ the numbers move by a few points from seed to seed;
+ extrapolated $\hat x_0$ leaves $[-1, 1]$ more and more often (about half of its
+ values at $w = 7.5$), and the sampler's clip at every step is what keeps the images
+ in range. More of the ink ends at pure white too — still less than in the real
+ digits, which are drawn with a solid white pen; here the harm is in the shapes, not
+ yet in the pixel values. With this $n$ the numbers move by a few points from seed to seed;
  `BENCHMARKS.md` has the sweep at a larger $n$.
 
  ## Guidance is not free: twice the evaluations

@@ -65,12 +65,7 @@ struct EvaluateDDPM: ParsableCommand {
     }
 
     func run() throws {
-        let path: String
-        let loaded: DiffusionCheckpoint.Loaded
-        do {
-            path = try checkpoint ?? PretrainedWeights.path("unet-digits.safetensors")
-            loaded = try DiffusionCheckpoint.load(path)
-        } catch { Notebook.exitWithError("\(error)", code: 66) }
+        let (path, loaded) = loadModel(checkpoint, default: "unet-digits.safetensors")
         let T = loaded.schedule.timesteps
         let S = steps ?? ["ddim": 50, "heun": 10][sampler] ?? T
         guard S <= T else { Notebook.exitWithError("--steps \(S) is more than the model's T = \(T)", code: 64) }
@@ -116,4 +111,13 @@ struct EvaluateDDPM: ParsableCommand {
         print(Console.table(report.classTable.header, report.classTable.rows))
         try? writeImageGrid(images.slice(axis: 0, 0..<min(100, samples)), to: "out/evaluate-samples.png", columns: 10, scale: 2)
     }
+}
+
+/// The model in `checkpoint`, or in Pretrained/`file`; exits with one line (status 66)
+/// when it cannot be loaded.
+func loadModel(_ checkpoint: String?, default file: String) -> (path: String, loaded: DiffusionCheckpoint.Loaded) {
+    do {
+        let path = try checkpoint ?? PretrainedWeights.path(file)
+        return (path, try DiffusionCheckpoint.load(path))
+    } catch { Notebook.exitWithError("\(error)", code: 66) }
 }

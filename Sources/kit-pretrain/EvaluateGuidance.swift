@@ -40,12 +40,7 @@ struct EvaluateGuidance: ParsableCommand {
     }
 
     func run() throws {
-        let path: String
-        let loaded: DiffusionCheckpoint.Loaded
-        do {
-            path = try checkpoint ?? PretrainedWeights.path("unet-digits-cfg.safetensors")
-            loaded = try DiffusionCheckpoint.load(path)
-        } catch { Notebook.exitWithError("\(error)", code: 66) }
+        let (path, loaded) = loadModel(checkpoint, default: "unet-digits-cfg.safetensors")
         guard let classes = loaded.model.classes, let conditional = loaded.model.conditionalDenoiser, let null = loaded.model.nullLabel else {
             Notebook.exitWithError("\(path) holds an unconditional model; evaluate-guidance needs a class-conditional one", code: 64)
         }

@@ -4,6 +4,7 @@
 // on them), so a test finds `chapter01` in the same folder as itself.
 
 import Foundation
+import Testing
 
 /// The result of running a chapter: exit status, what it printed, and its output folder.
 struct ChapterRun {
@@ -56,5 +57,20 @@ enum ChapterRunner {
             guard line.hasPrefix("!["), line.hasSuffix(")"), let open = line.range(of: "](", options: .backwards) else { return nil }
             return String(line[open.upperBound..<line.index(before: line.endIndex)])
         }
+    }
+}
+
+extension ChapterRunner {
+    /// Runs `chapter` with `arguments` + `--quick` and expects it to refuse them before
+    /// any work: status 64, one error line first, no stack trace, no notebook written.
+    static func expectRefused(_ chapter: String, _ arguments: [String]) throws {
+        let run = try ChapterRunner.run(chapter, arguments + ["--quick"])
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        #expect(run.status == 64, "\(arguments) exited with \(run.status): \(run.errors)")
+        let lines = run.errors.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        #expect(lines.first?.contains("rror") == true, "\(arguments) printed no error: \(run.errors)")
+        #expect(!run.errors.contains("Thread 0") && !run.errors.contains("Fatal error"), "\(arguments) crashed: \(run.errors)")
+        #expect(!FileManager.default.fileExists(atPath: run.folder.appendingPathComponent("notebook.md").path),
+                "\(arguments) wrote a notebook before refusing")
     }
 }
