@@ -28,10 +28,16 @@ public final class ProgressBar {
     private var step = 0
     private var info = ""
     private let terminal: Bool
+    /// The step the loop started from (a resumed run's), so the rate counts only this run's steps.
+    private let firstStep: Int
 
-    /// Starts timing a loop of `total` steps.
-    public init(_ label: String, total: Int, unit: String = "it", terminal: Bool = Console.isTerminal) {
+    /// Starts timing a loop of `total` steps that begins at step `startingAt` (0, or the
+    /// step a resumed run continues from).
+    public init(_ label: String, total: Int, unit: String = "it", startingAt firstStep: Int = 0,
+                terminal: Bool = Console.isTerminal) {
         self.label = label
+        self.firstStep = firstStep
+        self.step = firstStep
         self.total = max(total, 1)
         self.unit = unit
         self.terminal = terminal
@@ -73,7 +79,7 @@ public final class ProgressBar {
     /// The bar's text for the current state.
     func render() -> String {
         let fraction = min(1, Double(step) / Double(total))
-        let rate = Double(step) / max(elapsed, 1e-9)
+        let rate = Double(step - firstStep) / max(elapsed, 1e-9)
         let eta = rate > 0 ? Double(total - step) / rate : .infinity
         let width = 24
         let filled = Int((fraction * Double(width)).rounded(.down))

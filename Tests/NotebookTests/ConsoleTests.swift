@@ -38,6 +38,17 @@ struct ConsoleTests {
         #expect(text.hasSuffix("loss 0.1"))
     }
 
+    @Test("a resumed loop's bar counts only its own steps in the rate")
+    func resumedProgress() {
+        // Resumed at step 700 of 1,200 and no step done yet: the rate is 0, not
+        // 700 steps over a few microseconds, and there is no ETA yet.
+        let bar = ProgressBar("training", total: 1200, unit: "step", startingAt: 700, terminal: false)
+        bar.update(700)
+        let text = bar.render()
+        #expect(text.contains("700/1200") && text.contains(" 0.00 step/s"), "\(text)")
+        #expect(!text.contains("ETA 0:"), "\(text)")
+    }
+
     @Test("options: defaults, values, and invalid input exits with status 64")
     func options() throws {
         let d = try ChapterOptions.parse([])

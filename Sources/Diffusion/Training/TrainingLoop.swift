@@ -66,7 +66,7 @@ extension DiffusionTrainer {
                 return firstStep + max(done, Int(Double(done) * m * 60 / seconds))
             }
         }
-        let bar = ProgressBar(options.label, total: estimatedTotal(), unit: "step")
+        let bar = ProgressBar(options.label, total: estimatedTotal(), unit: "step", startingAt: firstStep)
         var lastPreview = Date()
         var lastCheckpointStep = step
         TrainingInterrupt.install()
