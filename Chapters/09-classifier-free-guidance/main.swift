@@ -364,11 +364,11 @@ nb.figure(Figure([
     Plot.lines([curve("precision", { $0.precision }), curve("recall", { $0.recall })], title: "Precision and recall (k = 3)", xLabel: "w", yRange: 0...1.05),
     Plot.lines([curve("density", { $0.density }), curve("coverage", { $0.coverage })], title: "Density and coverage (k = 5)", xLabel: "w"),
     Plot.lines([curve("final |x| ≥ 0.98", { 100 * $0.saturation }), curve("ink ≥ 0.98", { 100 * $0.inkSaturation }),
-                curve("x̂₀ clipped", { 100 * $0.clipped }), floorLine("real: |x| ≥ 0.98", 100 * floorRow.saturation),
-                floorLine("real: ink ≥ 0.98", 100 * floorRow.inkSaturation)],
-               title: "Saturation (%)", xLabel: "w", legend: .bottomRight),
+                curve("x̂₀ clipped", { 100 * $0.clipped }), floorLine("real digits", 100 * floorRow.saturation),
+                floorLine("", 100 * floorRow.inkSaturation)],
+               title: "Saturation (%)", xLabel: "w", yRange: 0...100, legend: .bottomRight),
 ], columns: 3, panelWidth: 420, panelHeight: 320), name: "sweep",
-          caption: "Every measure against the guidance scale w (n = \(n), \(perClass) per class, DDIM \(steps) steps, the same noise at every w)")
+          caption: "Every measure against the guidance scale w (n = \(n), \(perClass) per class, DDIM \(steps) steps, the same noise at every w); grey lines: real digits")
 let bestFD = zip(sweepScales, sweepRows).min { $0.1.fd < $1.1.fd }!
 let topAccuracy = sweepRows.map(\.accuracy).max()!
 let saturatesAt = zip(sweepScales, sweepRows).first { $0.1.accuracy >= topAccuracy - 0.02 }!.0
