@@ -44,8 +44,15 @@ struct TrainingFlags: ParsableArguments {
     var checkpoint: String?
     @Flag(help: "Continue from --checkpoint (after Ctrl-C, say).")
     var resume = false
+    @Option(help: "Train a class-conditional model of this many classes (10; for classifier-free guidance, chapter 09).")
+    var classes: Int?
+    @Option(name: .customLong("drop-label"), help: "With --classes: the probability of replacing a label by the null label (default 0.1).")
+    var dropLabel: Float = 0.1
 
     func validate() throws {
+        if let classes, classes != 10 { throw ValidationError("--classes must be 10 (the digits), got \(classes)") }
+        if !(dropLabel.isFinite && (0...1).contains(dropLabel)) { throw ValidationError("--drop-label must be a probability in [0, 1], got \(dropLabel)") }
+        if classes != nil && model == .simpleUNet { throw ValidationError("--model simple-unet cannot be class-conditional; use unet-digits or unet-small") }
         if model == .toyMLP { throw ValidationError("--model toy-mlp is for 2-D points; choose unet-digits, unet-small or simple-unet") }
         if let steps, steps <= 0 { throw ValidationError("--steps must be a positive number of steps, got \(steps)") }
         if let minutes, !(minutes > 0 && minutes.isFinite) { throw ValidationError("--minutes must be positive, got \(minutes)") }

@@ -30,7 +30,7 @@ let T = schedule.timesteps
  $\mathbb E[\varepsilon^2] = 1$. This is **exercise 4.1** (`Chapter04.trainingLoss`).
  */
 var initRNG = SeededGenerator(seed: nb.options.seed)
-let model = preset.make(using: &initRNG)
+let model = preset.make(classes: flags.classes, using: &initRNG)
 var digitStream = SyntheticDigits(seed: nb.options.seed)
 let lossBatch = digitStream.batch(8).images                                     // [8, 1, 28, 28]
 let lossT = (0..<8).map { $0 * (T - 1) / 7 }                                    // 0 … T−1
@@ -156,6 +156,7 @@ config.objective = flags.objective
 config.minSNRGamma = flags.minSNR ? 5 : nil
 config.batchSize = flags.batchSize
 config.seed = nb.options.seed
+config.labelDropout = flags.dropLabel
 let trainer = DiffusionTrainer(model: model, schedule: schedule, configuration: config)
 let checkpointPath = flags.checkpoint ?? nb.path("checkpoint.safetensors")
 if flags.resume {
@@ -167,7 +168,7 @@ if flags.resume {
 }
 // A time budget trains as many steps as the machine manages; `--steps` makes a run reproducible.
 let budget: TrainingBudget = flags.steps.map { .steps($0) } ?? flags.minutes.map { .minutes($0) } ?? (nb.quick ? .steps(6) : .minutes(10))
-nb.print("training \(preset.rawValue) (\(model.module.parameterCount) parameters) on \(data.name) for \(budget.description): objective \(flags.objective.rawValue), \(flags.schedule.rawValue) schedule, T = \(T)")
+nb.print("training \(preset.rawValue) (\(model.module.parameterCount) parameters) on \(data.name) for \(budget.description): objective \(flags.objective.rawValue), \(flags.schedule.rawValue) schedule, T = \(T)\(flags.classes.map { ", class-conditional (\($0) classes, label dropout \(flags.dropLabel))" } ?? "")")
 
 let previewCount = 16
 var previewRNG = SeededGenerator(seed: nb.options.seed &+ 4)
@@ -196,7 +197,10 @@ loopOptions.metadata = ["dataset": data.name]
 loopOptions.label = preset.rawValue
 let outcome: TrainingOutcome
 do {
-    outcome = try trainer.run(budget: budget, options: loopOptions) { rng in data.batch(flags.batchSize, &rng) }
+    outcome = try trainer.run(budget: budget, options: loopOptions) { rng in
+        let batch = data.batch(flags.batchSize, &rng)                                  // [B, 1, 28, 28], B labels
+        return (batch.images, flags.classes == nil ? nil : batch.labels)
+    }
 } catch {
     Notebook.exitWithError("\(error)", code: 73)
 }

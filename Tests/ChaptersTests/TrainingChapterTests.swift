@@ -14,6 +14,7 @@ struct TrainingChapterTests {
             ["--steps", "0"], ["--steps", "-5"], ["--minutes", "0"], ["--dataset", "imagenet"],
             ["--dataset", "mnist"], ["--dataset", "mnist", "--data-dir", "/nonexistent/mnist"],
             ["--model", "resnet"], ["--objective", "score"], ["--timesteps", "1"],
+            ["--classes", "7"], ["--classes", "10", "--drop-label", "1.5"], ["--classes", "10", "--model", "simple-unet"],
         ]
         for arguments in cases {
             let run = try ChapterRunner.run("chapter04", arguments + ["--quick"])
