@@ -83,6 +83,8 @@ let package = Package(
                           path: "Chapters/06-ddim", swiftSettings: chapterSettings),
         .executableTarget(name: "chapter07", dependencies: ["DiffusionKit", "Exercises", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Chapters/07-score-based", swiftSettings: chapterSettings),
+        .executableTarget(name: "chapter08", dependencies: ["DiffusionKit", "Exercises", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Chapters/08-latent-diffusion", swiftSettings: chapterSettings),
         .executableTarget(name: "chapter09", dependencies: ["DiffusionKit", "Exercises", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Chapters/09-classifier-free-guidance", swiftSettings: chapterSettings),
 
@@ -110,7 +112,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Datasets", "NeuralNets", "Tensors"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         // Runs every chapter with --quick (the executables are built for it).
-        .testTarget(name: "ChaptersTests", dependencies: ["Figures", "Diffusion", "chapter01", "chapter02", "chapter03", "chapter04", "chapter05", "chapter06", "chapter07", "chapter09"]),
+        .testTarget(name: "ChaptersTests", dependencies: ["Figures", "Diffusion", "Datasets", "chapter01", "chapter02", "chapter03", "chapter04", "chapter05", "chapter06", "chapter07", "chapter08", "chapter09"]),
         // The grader: checks the learner's Exercises by default, the Solutions with
         // `--traits Solutions`.
         .testTarget(

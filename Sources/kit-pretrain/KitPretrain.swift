@@ -7,5 +7,5 @@ struct KitPretrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kit-pretrain",
         abstract: "Trains the models whose weights ship in Pretrained/.",
-        subcommands: [TrainDDPM.self, TrainToy.self, TrainClassifier.self, ExportWeights.self, EvaluateDDPM.self, EvaluateGuidance.self])
+        subcommands: [TrainDDPM.self, TrainAutoencoder.self, TrainLatent.self, EvaluateLatent.self, TrainToy.self, TrainClassifier.self, ExportWeights.self, EvaluateDDPM.self, EvaluateGuidance.self])
 }

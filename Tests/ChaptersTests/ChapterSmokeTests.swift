@@ -7,7 +7,7 @@ import Figures
 
 @Suite("Chapters (smoke tests with --quick)", .serialized)
 struct ChapterSmokeTests {
-    static let chapters = ["chapter01", "chapter02", "chapter03", "chapter04", "chapter05", "chapter06", "chapter07", "chapter09"]
+    static let chapters = ["chapter01", "chapter02", "chapter03", "chapter04", "chapter05", "chapter06", "chapter07", "chapter08", "chapter09"]
 
     @Test("the chapter runs and every figure in notebook.md is a valid PNG", arguments: chapters)
     func runs(chapter: String) throws {

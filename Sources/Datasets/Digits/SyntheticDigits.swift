@@ -10,6 +10,9 @@
 //     var digits = SyntheticDigits(seed: 0)
 //     let (x, y) = digits.batch(64)            // x: [64, 1, 28, 28], y: 64 labels
 //
+// `batchWithStyles` (DigitStyle.swift) gives the same images and labels together with
+// each digit's true drawn attributes: height, pen radius, slant and width.
+//
 // The same seed gives the same images, byte for byte. Rendering runs on the calling
 // thread at tens of thousands of digits per second (`kit-bench --case digits`).
 
@@ -22,8 +25,9 @@ public struct SyntheticDigits: Sendable {
     /// The number of classes: the digits 0 … 9.
     public static let classCount = 10
 
-    /// The generator every batch draws from, in turn.
-    private var rng: SeededGenerator
+    /// The generator every batch draws from, in turn (internal: `batchWithStyles`
+    /// in DigitStyle.swift draws from it too).
+    var rng: SeededGenerator
 
     /// A stream of digits determined by `seed`.
     public init(seed: UInt64) {
@@ -44,6 +48,16 @@ public struct SyntheticDigits: Sendable {
     /// `n` digits drawn with a generator of your own; see `batch(_:classes:)`.
     public static func batch(_ n: Int, classes: [Int]? = nil,
                              using rng: inout some RandomNumberGenerator) -> (images: Tensor, labels: [Int]) {
+        let drawn = draw(n, classes: classes, keepingStyles: false, using: &rng)
+        return (drawn.images, drawn.labels)
+    }
+
+    /// The shared path of `batch` and `batchWithStyles`: `n` digits and, when
+    /// `keepingStyles`, the true attributes of each (otherwise `styles` is empty). The
+    /// styles are read from the hands already drawn, so both paths consume the
+    /// generator identically and give the same images and labels.
+    static func draw(_ n: Int, classes: [Int]?, keepingStyles: Bool,
+                     using rng: inout some RandomNumberGenerator) -> (images: Tensor, labels: [Int], styles: [DigitStyle]) {
         precondition(n >= 0, "SyntheticDigits.batch: negative batch size \(n)")
         if let classes {
             precondition(classes.count == n,
@@ -55,16 +69,19 @@ public struct SyntheticDigits: Sendable {
         var images = [Float](repeating: -1, count: n * pixelsPerImage)    // [n, 1, 28, 28]
         var labels: [Int] = []
         labels.reserveCapacity(n)
+        var styles: [DigitStyle] = []
+        if keepingStyles { styles.reserveCapacity(n) }
         var renderer = DigitRenderer()
         images.withUnsafeMutableBufferPointer { all in
             for i in 0..<n {
                 let label = classes?[i] ?? rng.nextInt(in: 0..<classCount)
                 labels.append(label)
                 let image = UnsafeMutableBufferPointer(rebasing: all[(i * pixelsPerImage)..<((i + 1) * pixelsPerImage)])
-                draw(digit: label, into: image, renderer: &renderer, using: &rng)
+                let hand = draw(digit: label, into: image, renderer: &renderer, using: &rng)
+                if keepingStyles { styles.append(DigitStyle(digit: label, hand: hand)) }
             }
         }
-        return (Tensor(shape: [n, 1, imageSize, imageSize], scalars: images), labels)
+        return (Tensor(shape: [n, 1, imageSize, imageSize], scalars: images), labels, styles)
     }
 
     /// One image of `digit` (0 … 9), of shape `[1, 28, 28]` with values in [−1, 1].
@@ -72,13 +89,14 @@ public struct SyntheticDigits: Sendable {
         precondition((0..<classCount).contains(digit), "SyntheticDigits.render: digit must be in 0..<10, got \(digit)")
         var pixels = [Float](repeating: -1, count: imageSize * imageSize)  // [1, 28, 28]
         var renderer = DigitRenderer()
-        pixels.withUnsafeMutableBufferPointer { draw(digit: digit, into: $0, renderer: &renderer, using: &rng) }
+        pixels.withUnsafeMutableBufferPointer { _ = draw(digit: digit, into: $0, renderer: &renderer, using: &rng) }
         return Tensor(shape: [1, imageSize, imageSize], scalars: pixels)
     }
 
-    /// Chooses a style of `digit` by weight, draws a hand, and renders into `image`.
+    /// Chooses a style of `digit` by weight, draws a hand, renders into `image`, and
+    /// returns the hand.
     private static func draw(digit: Int, into image: UnsafeMutableBufferPointer<Float>,
-                             renderer: inout DigitRenderer, using rng: inout some RandomNumberGenerator) {
+                             renderer: inout DigitRenderer, using rng: inout some RandomNumberGenerator) -> Handwriting {
         let styles = DigitGlyphs.styles[digit]
         var pick = rng.nextUniform() * styles.reduce(0) { $0 + $1.weight }
         var style = styles[styles.count - 1]
@@ -88,5 +106,6 @@ public struct SyntheticDigits: Sendable {
         }
         let hand = Handwriting.random(using: &rng)
         renderer.render(style, hand: hand, into: image, using: &rng)
+        return hand
     }
 }

@@ -16,24 +16,42 @@ public enum ModelPreset: String, CaseIterable, Sendable {
     case simpleUNet = "simple-unet"
     /// The reference MLP for 2-D toy data (`mlp-toy2d`).
     case toyMLP = "toy-mlp"
+    /// The latent denoiser of chapter 08: a U-Net on 4 × 8 × 8 autoencoder latents with
+    /// cross-attention to a digit prompt (PromptedUNet).
+    case latentDigits = "latent-digits"
 
     /// The U-Net configuration of the U-Net presets (`nil` for the others).
     public var unetConfig: UNetConfig? {
         switch self {
         case .unetDigits: return .digits
         case .unetSmall: return UNetConfig(baseChannels: 16, channelMultipliers: [1, 2, 2], heads: 2, timeDimension: 64)
+        case .latentDigits:
+            return UNetConfig(inChannels: 4, baseChannels: 48, channelMultipliers: [1, 2], heads: 4, timeDimension: 128,
+                              contextDimension: Self.promptDimension, crossAttentionLevels: [1])
         case .simpleUNet, .toyMLP: return nil
         }
     }
 
     /// `true` for the models of 28×28 single-channel images.
-    public var isImageModel: Bool { self != .toyMLP }
+    public var isImageModel: Bool { self != .toyMLP && self != .latentDigits }
+
+    /// `true` for the prompt-conditioned latent denoiser.
+    public var isPrompted: Bool { self == .latentDigits }
+    /// Words in the latent denoiser's vocabulary: `DigitPrompt.vocabulary.count` of
+    /// Datasets (a test checks that they agree).
+    public static let promptVocabularySize = 20
+    /// Slots L of every prompt: `DigitPrompt.length` of Datasets.
+    public static let promptLength = 5
+    /// Size D of each prompt token's embedding (the context dimension).
+    public static let promptDimension = 64
+    /// The null prompt ("<pad>" in every slot): no condition.
+    public static let nullPrompt = [Int](repeating: 0, count: promptLength)
 
     /// The standard deviation of a conditional U-Net's initial label embedding.
     public static let labelInitialScale: Float = 0.3
 
     /// `true` for the architectures that can take a class label (`make(classes:)`).
-    public var canBeConditional: Bool { self != .simpleUNet }
+    public var canBeConditional: Bool { self != .simpleUNet && self != .latentDigits }
 
     /// A freshly initialised model of this architecture; with `classes`, a
     /// class-conditional one (labels `0..<classes`, and `classes` as the null label of
@@ -58,6 +76,13 @@ public enum ModelPreset: String, CaseIterable, Sendable {
         case .simpleUNet:
             let net = SimpleUNet(using: &rng)
             return DiffusionModel(preset: self, module: net) { x, t in net(x, t.map(Float.init)) }
+        case .latentDigits:
+            let net = PromptedUNet(unetConfig!, vocabularySize: Self.promptVocabularySize, promptLength: Self.promptLength, using: &rng)
+            let model = DiffusionModel(preset: self, module: net) { x, t in
+                net(x, t.map(Float.init), prompts: [[Int]](repeating: Self.nullPrompt, count: t.count))
+            }
+            model.promptedForward = { x, t, prompts in net(x, t.map(Float.init), prompts: prompts) }
+            return model
         case .toyMLP:
             let mlp = ToyMLP(classes: classes, using: &rng)
             return DiffusionModel(preset: self, module: mlp, classes: classes,
@@ -71,6 +96,10 @@ public enum ModelPreset: String, CaseIterable, Sendable {
 /// and one label per item (the null label for "no condition") in, a prediction out.
 public typealias ConditionalDenoiser = (_ xt: Tensor, _ t: [Int], _ labels: [Int]) -> Tensor
 
+/// A prompt-conditioned denoising network: noisy latents [B, …], one integer timestep and
+/// one prompt (L token ids; the null prompt for "no condition") per item in, a prediction out.
+public typealias PromptedDenoiser = (_ xt: Tensor, _ t: [Int], _ prompts: [[Int]]) -> Tensor
+
 /// A denoiser network together with its preset: call it with x_t and integer timesteps
 /// (and labels, if it is class-conditional).
 public final class DiffusionModel {
@@ -83,6 +112,9 @@ public final class DiffusionModel {
     public let classes: Int?
     private let forward: Denoiser
     private let conditionalForward: ConditionalDenoiser?
+    /// The forward pass with prompts, for the prompt-conditioned latent denoiser (`nil`
+    /// for the others). The plain forward pass uses the null prompt.
+    public internal(set) var promptedForward: PromptedDenoiser?
 
     /// Wraps `module`, whose forward pass is `forward` (and, for a class-conditional
     /// model with `classes` classes, `conditional`).

@@ -69,9 +69,14 @@ public struct ClassifierFreeGuidance: Sendable, Equatable {
     ///   - model: the class-conditional network.
     ///   - nullLabel: the label of "no condition" (the number of classes).
     ///   - schedule, objective: needed for the rescale (x̂₀ from the predictions).
-    public func denoiser(_ model: @escaping ConditionalDenoiser, labels: [Int], nullLabel: Int,
-                         schedule: NoiseSchedule, objective: Objective) -> Denoiser {
-        let nulls = [Int](repeating: nullLabel, count: labels.count)
+    ///
+    /// The condition can be a class label (`ConditionalDenoiser`) or a prompt
+    /// (`PromptedDenoiser`, with the null prompt as `nullLabel`): the doubled batch is
+    /// the same either way.
+    public func denoiser<Condition>(_ model: @escaping (_ xt: Tensor, _ t: [Int], _ conditions: [Condition]) -> Tensor,
+                                    labels: [Condition], nullLabel: Condition,
+                                    schedule: NoiseSchedule, objective: Objective) -> Denoiser {
+        let nulls = [Condition](repeating: nullLabel, count: labels.count)
         return { [self] xt, t in
             let b = xt.shape[0]
             precondition(labels.count == b, "guided denoiser: \(labels.count) labels for a batch of \(b)")

@@ -13,6 +13,14 @@
 import NeuralNets
 import Tensors
 
+/// What a conditional model is conditioned on in one training batch.
+public enum TrainingCondition: Sendable {
+    /// One class label per item (the trainer drops them with `labelDropout`).
+    case labels([Int])
+    /// One prompt (token ids) per item, already dropped by the caller.
+    case prompts([[Int]])
+}
+
 /// The result of one training step.
 public struct TrainingStepResult: Sendable {
     /// The step just completed (1 for the first).
@@ -68,11 +76,29 @@ public final class DiffusionTrainer {
     @discardableResult
     public func trainStep(_ x0: Tensor, labels: [Int]? = nil, using rng: inout SeededGenerator,
                           elapsed: Double = 0) -> TrainingStepResult {
+        trainStep(x0, condition: labels.map { .labels($0) }, using: &rng, elapsed: elapsed)
+    }
+
+    /// Runs one step on the clean batch `x0` [B, …] with its `condition`: class labels
+    /// (dropped to the null label as in `trainStep(_:labels:using:elapsed:)`), or prompts
+    /// for the prompt-conditioned latent denoiser — those arrive already dropped (the
+    /// caller draws the words' dropout, e.g. `DigitPrompt.dropped`, from the step's
+    /// generator) — or `nil` for the unconditional prediction.
+    @discardableResult
+    public func trainStep(_ x0: Tensor, condition: TrainingCondition?, using rng: inout SeededGenerator,
+                          elapsed: Double = 0) -> TrainingStepResult {
         let lr = configuration.learningRate(at: step)
         optimizer.learningRate = lr
         optimizer.zeroGrad()
         var denoiser = model.denoiser
-        if let labels {
+        if case .prompts(let prompts)? = condition {
+            guard let prompted = model.promptedForward else {
+                fatalError("DiffusionTrainer: prompts given, but \(model.preset.rawValue) takes no prompts")
+            }
+            precondition(prompts.count == x0.shape[0], "DiffusionTrainer: \(prompts.count) prompts for a batch of \(x0.shape[0])")
+            denoiser = { x, t in prompted(x, t, prompts) }
+        }
+        if case .labels(let labels)? = condition {
             guard let conditional = model.conditionalDenoiser, let null = model.nullLabel else {
                 fatalError("DiffusionTrainer: labels given, but \(model.preset.rawValue) is not class-conditional")
             }

@@ -51,6 +51,18 @@ extension DiffusionTrainer {
     /// - Throws: `CheckpointError` if a checkpoint cannot be written.
     public func run(budget: TrainingBudget, options: TrainingLoopOptions = .init(),
                     labelledData: (inout SeededGenerator) -> (images: Tensor, labels: [Int]?)) throws -> TrainingOutcome {
+        try run(budget: budget, options: options, conditionedData: { rng in
+            let (images, labels) = labelledData(&rng)
+            return (images, labels.map { .labels($0) })
+        })
+    }
+
+    /// Like `run(budget:options:data:)` for any conditional model: `conditionedData`
+    /// draws each step's clean batch and its condition (labels, or prompts already
+    /// dropped; `nil`: unconditional).
+    /// - Throws: `CheckpointError` if a checkpoint cannot be written.
+    public func run(budget: TrainingBudget, options: TrainingLoopOptions = .init(),
+                    conditionedData: (inout SeededGenerator) -> (images: Tensor, condition: TrainingCondition?)) throws -> TrainingOutcome {
         let start = Date()
         let firstStep = step
         let csv = try options.csvPath.map { path in
@@ -87,8 +99,8 @@ extension DiffusionTrainer {
 
         while !budgetSpent() {
             var rng = generator(forStep: step)
-            let (x0, labels) = labelledData(&rng)                                     // [B, …], B labels
-            let result = trainStep(x0, labels: labels, using: &rng, elapsed: Date().timeIntervalSince(start))
+            let (x0, condition) = conditionedData(&rng)                               // [B, …], B labels or prompts
+            let result = trainStep(x0, condition: condition, using: &rng, elapsed: Date().timeIntervalSince(start))
             if let csv, let record = log.records.last { csv.append(TrainingLog.csvLine(record)) }
             bar.total = estimatedTotal()
             let rate = Double(step - firstStep) / max(Date().timeIntervalSince(start), 1e-9)

@@ -106,8 +106,10 @@ public final class Conv2d: UnaryLayer {
     /// Convolves `x` `[N, inChannels, H, W]` → `[N, outChannels, Ho, Wo]` with
     /// Ho = ⌊(H + 2·padding − k)/stride⌋ + 1 (likewise Wo).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, allowWinograd: true,
-               kernelCache: winogradKernels)
+        let y = conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, allowWinograd: true,
+                       kernelCache: winogradKernels)
+        MultiplyAccumulates.add(y.count * inChannels * kernelSize * kernelSize)
+        return y
     }
 }
 

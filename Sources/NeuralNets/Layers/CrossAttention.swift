@@ -45,6 +45,12 @@ public final class CrossAttention: Module {
     public let heads: Int
     /// Training or evaluation mode (no difference for this layer).
     public var training = true
+    /// When `true`, every forward pass also stores its attention weights in
+    /// `recordedWeights` (for figures; costs one extra small product).
+    public var recordsWeights = false
+    /// The attention weights `[B, heads, N, L]` of the last forward pass, if
+    /// `recordsWeights` was on.
+    public private(set) var recordedWeights: Tensor?
 
     /// Makes a cross-attention block with PyTorch's default initialisation.
     /// - Parameters:
@@ -86,6 +92,46 @@ public final class CrossAttention: Module {
         let key = k(context).reshaped([b, l, heads, d]).permuted([0, 2, 3, 1])         // [B, h, d, L]
         let value = v(context).reshaped([b, l, heads, d]).permuted([0, 2, 3, 1])       // [B, h, d, L]
         let o = multiHeadAttention(query: query, key: key, value: value)              // [B, h, d, N]: Σ_j attn_ij v_j
+        MultiplyAccumulates.add(2 * b * n * l * c)                                     // q·k and Σ attn·v
+        if recordsWeights { recordedWeights = withNoGrad { Self.weights(query: query, key: key) } }
         return x + out(o.reshaped([b, c, h, w]))                                       // [B, C, H, W]
+    }
+
+    /// The attention weights softmax_j(q_i·k_j / √d) `[B, h, N, L]` of `x` `[B, C, H, W]`
+    /// attending to `context` `[B, L, D]`: for each head and pixel, a distribution over
+    /// the L context tokens (each row sums to 1; with L = 1 every weight is exactly 1).
+    public func attentionWeights(_ x: Tensor, context: Tensor) -> Tensor {
+        let (b, c, n, l) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3], context.shape[1])
+        let d = c / heads
+        return withNoGrad {
+            let query = q(norm(x)).reshaped([b, heads, d, n])                          // [B, h, d, N]
+            let key = k(context).reshaped([b, l, heads, d]).permuted([0, 2, 3, 1])     // [B, h, d, L]
+            return Self.weights(query: query, key: key)
+        }
+    }
+
+    /// Scaled dot-product attention with heads, from projections laid out channels last:
+    /// query `[B, N, C]`, key and value `[B, L, C]`, h = `heads` dividing C, d = C/h,
+    /// channel c in head c / d. Returns the weights softmax_j(q_i·k_j/√d) `[B, h, N, L]`
+    /// and the output Σ_j weight_ij v_j with the heads' channels back in place, `[B, N, C]`.
+    /// (The reference of exercise 8.3; the layer itself uses the fused kernel.)
+    public static func attend(query: Tensor, key: Tensor, value: Tensor, heads: Int) -> (output: Tensor, weights: Tensor) {
+        let (b, n, c, l) = (query.shape[0], query.shape[1], query.shape[2], key.shape[1])
+        layerCheck(heads > 0 && c % heads == 0 && key.shape == [b, l, c] && value.shape == key.shape,
+                   "CrossAttention.attend: need query [B, N, C], key and value [B, L, C] with C divisible by \(heads) heads; got \(query.shape), \(key.shape), \(value.shape)")
+        let d = c / heads
+        let q = query.reshaped([b, n, heads, d]).permuted([0, 2, 3, 1])            // [B, h, d, N]
+        let k = key.reshaped([b, l, heads, d]).permuted([0, 2, 3, 1])              // [B, h, d, L]
+        let v = value.reshaped([b, l, heads, d]).permuted([0, 2, 1, 3])            // [B, h, L, d]
+        let w = weights(query: q, key: k)                                           // [B, h, N, L]
+        let o = matmul(w, v).permuted([0, 2, 1, 3]).reshaped([b, n, c])             // [B, h, N, d] → [B, N, C]
+        return (o, w)
+    }
+
+    /// softmax over L of qᵀk/√d for query `[B, h, d, N]` and key `[B, h, d, L]` → `[B, h, N, L]`.
+    static func weights(query: Tensor, key: Tensor) -> Tensor {
+        let d = query.shape[2]
+        let logits = matmul(query.permuted([0, 1, 3, 2]), key) / Float(d).squareRoot()   // [B, h, N, L]
+        return logits.softmax(axis: -1)
     }
 }

@@ -72,7 +72,9 @@ public final class Linear: UnaryLayer {
 
     /// Maps `x` `[..., inFeatures]` → `[..., outFeatures]`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        linear(x, weight: weight, bias: bias)
+        let y = linear(x, weight: weight, bias: bias)
+        MultiplyAccumulates.add(y.count * weight.shape[1])
+        return y
     }
 }
 

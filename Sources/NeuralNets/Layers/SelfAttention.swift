@@ -65,6 +65,8 @@ public final class SelfAttention: UnaryLayer {
         layerCheck(x.rank == 4 && x.shape[1] == channels, "SelfAttention: input \(x.shape) must be [B, \(channels), H, W]")
         let packed = qkv(norm(x))                                             // [B, 3C, H, W] = [B, 3, h, d, N]
         let o = multiHeadAttention(qkv: packed, heads: heads)                 // [B, C, H, W]: o_i = Σ_j attn_ij v_j
+        let n = x.shape[2] * x.shape[3]
+        MultiplyAccumulates.add(2 * x.shape[0] * n * n * channels)            // q·k and Σ attn·v
         return x + out(o)                                                     // [B, C, H, W]
     }
 }

@@ -18,6 +18,12 @@
 // The time embedding is sinusoidal(t) [B, D] → time = Linear(D→2D) · SiLU · Linear(2D→2D),
 // fed to every ResBlock; a class-conditional U-Net adds label(y) = Embedding(classes+1, 2D),
 // where index `classes` is the null label used for classifier-free guidance.
+//
+// A prompt-conditioned U-Net (latent diffusion, chapter 08) sets `contextDimension` D_c:
+// it then takes a context sequence [B, L, D_c] and adds a CrossAttention block
+// (CrossAttention.swift) after the ResBlocks (and self-attention) of every level in
+// `crossAttentionLevels`, on the way down and up, and after the middle's self-attention.
+// Without a context dimension the model is exactly as above.
 
 import Tensors
 
@@ -41,6 +47,12 @@ public struct UNetConfig: Codable, Equatable, Sendable {
     public var groups = 8
     /// Number of classes for a class-conditional model (adds `label`), or `nil`.
     public var classes: Int? = nil
+    /// Size D_c of each context vector of a prompt-conditioned model (adds cross-attention
+    /// in the middle and at `crossAttentionLevels`), or `nil`.
+    public var contextDimension: Int? = nil
+    /// Levels (1-based) that get cross-attention to the context, down and up, besides
+    /// the middle (which always has it when `contextDimension` is set).
+    public var crossAttentionLevels: [Int] = []
 
     /// The reference `unet-digits`.
     public static let digits = UNetConfig()
@@ -48,7 +60,7 @@ public struct UNetConfig: Codable, Equatable, Sendable {
     /// A model of the given shape.
     public init(inChannels: Int = 1, baseChannels: Int = 32, channelMultipliers: [Int] = [1, 2, 4],
                 attentionLevels: [Int] = [], heads: Int = 4, timeDimension: Int = 128, groups: Int = 8,
-                classes: Int? = nil) {
+                classes: Int? = nil, contextDimension: Int? = nil, crossAttentionLevels: [Int] = []) {
         self.inChannels = inChannels
         self.baseChannels = baseChannels
         self.channelMultipliers = channelMultipliers
@@ -57,6 +69,8 @@ public struct UNetConfig: Codable, Equatable, Sendable {
         self.timeDimension = timeDimension
         self.groups = groups
         self.classes = classes
+        self.contextDimension = contextDimension
+        self.crossAttentionLevels = crossAttentionLevels
     }
 }
 
@@ -78,6 +92,9 @@ public final class UNet: Module {
     public let upsample: [Conv2d], up: [ResBlock], upAttention: [SelfAttention?]
     /// Output GroupNorm and convolution.
     public let normOut: GroupNorm, convOut: Conv2d
+    /// Cross-attention to the context (prompt-conditioned models only): per level on the
+    /// way down and up, and in the middle.
+    public let downCrossAttention: [CrossAttention?], upCrossAttention: [CrossAttention?], midCrossAttention: CrossAttention?
     /// Training or evaluation mode; `train(_:)` and `eval()` set it on every child too.
     public var training = true
 
@@ -92,15 +109,22 @@ public final class UNet: Module {
         time = Sequential([Linear(d, e, using: &rng), SiLU(), Linear(e, e, using: &rng)])
         label = config.classes.map { Embedding($0 + 1, e, using: &rng) }
         convIn = Conv2d(config.inChannels, c[0], kernelSize: 3, padding: 1, using: &rng)
+        func crossAttention(_ channels: Int, at level: Int?) -> CrossAttention? {
+            guard let dc = config.contextDimension, level.map(config.crossAttentionLevels.contains) ?? true else { return nil }
+            return CrossAttention(channels: channels, contextDimension: dc, heads: config.heads, groups: config.groups, using: &rng)
+        }
         var down: [ResBlock] = [], downAttention: [SelfAttention?] = [], downsample: [Conv2d] = []
+        var downCross: [CrossAttention?] = [], upCross: [CrossAttention?] = []
         for i in 0..<levels {
             down.append(ResBlock(i == 0 ? c[0] : c[i - 1], c[i], timeDimension: e, groups: config.groups, using: &rng))
             downAttention.append(config.attentionLevels.contains(i + 1)
                                  ? SelfAttention(channels: c[i], heads: config.heads, groups: config.groups, using: &rng) : nil)
+            downCross.append(crossAttention(c[i], at: i + 1))
             downsample.append(Conv2d(c[i], c[i], kernelSize: 3, stride: 2, padding: 1, using: &rng))
         }
         mid1 = ResBlock(c[levels - 1], c[levels], timeDimension: e, groups: config.groups, using: &rng)
         attention = SelfAttention(channels: c[levels], heads: config.heads, groups: config.groups, using: &rng)
+        midCrossAttention = crossAttention(c[levels], at: nil)
         mid2 = ResBlock(c[levels], c[levels], timeDimension: e, groups: config.groups, using: &rng)
         var upsample: [Conv2d] = [], up: [ResBlock] = [], upAttention: [SelfAttention?] = []
         for i in 0..<levels {                                          // index i is level i+1
@@ -108,7 +132,9 @@ public final class UNet: Module {
             up.append(ResBlock(c[i + 1] + c[i], c[i], timeDimension: e, groups: config.groups, using: &rng))
             upAttention.append(config.attentionLevels.contains(i + 1)
                                ? SelfAttention(channels: c[i], heads: config.heads, groups: config.groups, using: &rng) : nil)
+            upCross.append(crossAttention(c[i], at: i + 1))
         }
+        self.downCrossAttention = downCross; self.upCrossAttention = upCross
         self.down = down; self.downAttention = downAttention; self.downsample = downsample
         self.upsample = upsample; self.up = up; self.upAttention = upAttention
         normOut = GroupNorm(groups: config.groups, channels: c[0])
@@ -126,12 +152,16 @@ public final class UNet: Module {
         for i in down.indices {
             list.append(("down\(i + 1)", down[i]))
             if let a = downAttention[i] { list.append(("down\(i + 1)_attn", a)) }
+            if let a = downCrossAttention[i] { list.append(("down\(i + 1)_xattn", a)) }
             list.append(("ds\(i + 1)", downsample[i]))
         }
-        list += [("mid1", mid1), ("attn", attention), ("mid2", mid2)]
+        list += [("mid1", mid1), ("attn", attention)]
+        if let midCrossAttention { list.append(("mid_xattn", midCrossAttention)) }
+        list.append(("mid2", mid2))
         for i in up.indices.reversed() {
             list += [("us\(i + 1)", upsample[i]), ("up\(i + 1)", up[i])]
             if let a = upAttention[i] { list.append(("up\(i + 1)_attn", a)) }
+            if let a = upCrossAttention[i] { list.append(("up\(i + 1)_xattn", a)) }
         }
         list += [("norm_out", normOut), ("conv_out", convOut)]
         return list
@@ -145,9 +175,15 @@ public final class UNet: Module {
         return emb
     }
 
-    /// ε_θ(x_t, t[, y]): x `[B, Cin, H, W]` (H and W divisible by 2^L), t with B
-    /// entries (as floats, like the reference model) → `[B, Cin, H, W]`.
-    public func callAsFunction(_ x: Tensor, _ t: [Float], labels: [Int]? = nil) -> Tensor {
+    /// Every cross-attention block, in the order of the forward pass (down, middle, up).
+    public var crossAttentionBlocks: [(name: String, block: CrossAttention)] {
+        children.compactMap { entry in (entry.module as? CrossAttention).map { (entry.name, $0) } }
+    }
+
+    /// ε_θ(x_t, t[, y][, context]): x `[B, Cin, H, W]` (H and W divisible by 2^L), t with B
+    /// entries (as floats, like the reference model), and for a prompt-conditioned model
+    /// a context `[B, L, contextDimension]` → `[B, Cin, H, W]`.
+    public func callAsFunction(_ x: Tensor, _ t: [Float], labels: [Int]? = nil, context: Tensor? = nil) -> Tensor {
         let levels = down.count
         guard x.rank == 4, x.shape[1] == config.inChannels, t.count == x.shape[0] else {
             fatalError("UNet: input \(x.shape) with \(t.count) timesteps; expected [B, \(config.inChannels), H, W] and B timesteps")
@@ -155,20 +191,28 @@ public final class UNet: Module {
         guard x.shape[2] % (1 << levels) == 0, x.shape[3] % (1 << levels) == 0 else {
             fatalError("UNet: height and width \(x.shape[2])×\(x.shape[3]) must be divisible by \(1 << levels) (two to the number of levels, \(levels))")
         }
+        guard (context == nil) == (config.contextDimension == nil) else {
+            fatalError(config.contextDimension == nil ? "UNet: a context was given, but this model has no cross-attention"
+                                                      : "UNet: this prompt-conditioned model needs a context [B, L, \(config.contextDimension!)]")
+        }
         let emb = embed(t, labels: labels)                           // [B, 2D]
         var h = convIn(x)                                            // [B, c1, H, W]
         var skips: [Tensor] = []
         for i in 0..<levels {
             h = down[i](h, emb)                                      // [B, c_i, H/2^i, W/2^i]
             if let a = downAttention[i] { h = a(h) }
+            if let a = downCrossAttention[i], let context { h = a(h, context: context) }
             skips.append(h)
             h = downsample[i](h)                                     // half the size
         }
-        h = mid2(attention(mid1(h, emb)), emb)                      // [B, c_mid, H/2^L, W/2^L]
+        h = attention(mid1(h, emb))                                  // [B, c_mid, H/2^L, W/2^L]
+        if let a = midCrossAttention, let context { h = a(h, context: context) }
+        h = mid2(h, emb)
         for i in (0..<levels).reversed() {
             h = upsample[i](upsampleNearest(h, scale: 2))            // double the size
             h = up[i](concat([h, skips[i]], axis: 1), emb)           // [B, c_i, …]
             if let a = upAttention[i] { h = a(h) }
+            if let a = upCrossAttention[i], let context { h = a(h, context: context) }
         }
         return convOut(normOut.silu(h))                             // silu(normOut(h)): [B, Cin, H, W]
     }

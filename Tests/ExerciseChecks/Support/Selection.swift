@@ -12,6 +12,7 @@ typealias Ch04 = Solutions.Chapter04
 typealias Ch05 = Solutions.Chapter05
 typealias Ch06 = Solutions.Chapter06
 typealias Ch07 = Solutions.Chapter07
+typealias Ch08 = Solutions.Chapter08
 typealias Ch09 = Solutions.Chapter09
 /// Where the graded code lives, for messages.
 let gradedFolder = "Solutions"
@@ -24,6 +25,7 @@ typealias Ch04 = Exercises.Chapter04
 typealias Ch05 = Exercises.Chapter05
 typealias Ch06 = Exercises.Chapter06
 typealias Ch07 = Exercises.Chapter07
+typealias Ch08 = Exercises.Chapter08
 typealias Ch09 = Exercises.Chapter09
 /// Where the graded code lives, for messages.
 let gradedFolder = "Exercises"

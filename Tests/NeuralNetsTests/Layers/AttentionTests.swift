@@ -202,3 +202,57 @@ func naiveAttention(q: [Double], k: [Double], v: [Double], batch: Int, channels:
             "out.weight [16, 16, 1, 1]", "out.bias [16]"])
     }
 }
+
+@Suite struct CrossAttentionWeightsTests {
+    @Test func weightsSumToOneOverTheContextAndMatchTheNaiveSoftmax() {
+        let (attention, x, context) = CrossAttentionTests.make(seed: 84)
+        let weights = attention.attentionWeights(x, context: context)                     // [2, 2, 6, 4]
+        #expect(weights.shape == [2, 2, 6, 4])
+        for row in 0..<(2 * 2 * 6) {
+            let sum = (0..<4).reduce(0.0) { $0 + Double(weights.scalars[row * 4 + $1]) }
+            #expect(abs(sum - 1) < 1e-6, "row \(row) sums to \(sum)")
+        }
+        // Naive Double softmax of q·k/√d for batch 1, head 1, pixel 5.
+        let (c, n, l, e, d) = (6, 6, 4, 5, 3)
+        let h = naiveGroupNorm(x, groups: 2, gamma: attention.norm.weight!.scalars, beta: attention.norm.bias!.scalars)
+        let q = naivePointwise(h.map(Double.init), batch: 2, inChannels: c, positions: n,
+                               weight: attention.q.weight, bias: attention.q.bias)                 // [B, C, N]
+        let k = naivePointwise(context.scalars.map(Double.init), batch: 2, inChannels: e, positions: l,
+                               weight: attention.k.weight, bias: attention.k.bias, channelsLast: true)  // [B, C, L]
+        let (b, head, i) = (1, 1, 5)
+        let logits = (0..<l).map { j in
+            (0..<d).reduce(0.0) { $0 + q[(b * c + head * d + $1) * n + i] * k[(b * c + head * d + $1) * l + j] } / Double(d).squareRoot()
+        }
+        let m = logits.max()!
+        let total = logits.reduce(0.0) { $0 + exp($1 - m) }
+        for j in 0..<l {
+            let got = Double(weights.scalars[((b * 2 + head) * n + i) * l + j])
+            #expect(abs(got - exp(logits[j] - m) / total) < 1e-5, "weight \(j): \(got)")
+        }
+    }
+
+    @Test func recordedWeightsAreTheForwardPasses() {
+        let (attention, x, context) = CrossAttentionTests.make(seed: 85)
+        _ = attention(x, context: context)
+        #expect(attention.recordedWeights == nil)                 // off by default
+        attention.recordsWeights = true
+        _ = attention(x, context: context)
+        #expect(attention.recordedWeights?.scalars == attention.attentionWeights(x, context: context).scalars)
+    }
+
+    @Test func oneTokenGivesWeightsOfExactlyOne() {
+        let (attention, x, context) = CrossAttentionTests.make(seed: 86)
+        let weights = attention.attentionWeights(x, context: context.slice(axis: 1, 0..<1))
+        #expect(weights.shape == [2, 2, 6, 1])
+        #expect(weights.scalars.allSatisfy { $0 == 1 })
+    }
+
+    @Test func attendFromProjectionsEqualsTheLayer() {
+        let (attention, x, context) = CrossAttentionTests.make(seed: 87)
+        let q = attention.q(attention.norm(x)).reshaped([2, 6, 6]).permuted([0, 2, 1])   // [B, N, C]
+        let (output, weights) = CrossAttention.attend(query: q, key: attention.k(context), value: attention.v(context), heads: 2)
+        #expect(weights.scalars == attention.attentionWeights(x, context: context).scalars)
+        let o = output.permuted([0, 2, 1]).reshaped([2, 6, 2, 3])                          // back to [B, C, H, W]
+        expectLayerValues(x + attention.out(o), shape: x.shape, attention(x, context: context).scalars, tolerance: 1e-5)
+    }
+}
