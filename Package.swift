@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "Figures", dependencies: ["Tensors", "CPNG"], swiftSettings: optimized),
         .target(name: "NeuralNets", dependencies: ["Tensors", "CBLAS"], swiftSettings: optimized),
         .target(name: "Datasets", dependencies: ["Tensors", "CZlib"], swiftSettings: optimized),
-        .target(name: "Diffusion", dependencies: ["Tensors", "NeuralNets", "Notebook"], swiftSettings: optimized),
+        .target(name: "Diffusion", dependencies: ["Tensors", "NeuralNets"], swiftSettings: optimized),
         .target(name: "Metrics", dependencies: ["Tensors", "NeuralNets", "Datasets"], swiftSettings: optimized),
         .target(
             name: "Notebook",

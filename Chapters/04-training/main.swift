@@ -114,7 +114,7 @@ nb.figure(Figure([
  */
 let toySteps = nb.quick ? 300 : 4000
 let toy = ToyTraining.trainer(seed: nb.options.seed, batchSize: nb.quick ? 256 : 1024)
-_ = try! toy.run(budget: .steps(toySteps), options: { var o = TrainingLoopOptions(); o.label = "swiss roll"; return o }()) { rng in
+_ = try! toy.run(budget: .steps(toySteps), options: .withProgressBar(label: "swiss roll")) { rng in
     SwissRoll.sample(toy.configuration.batchSize, using: &rng)                   // [B, 2]
 }
 nb.print("toy model: \(toySteps) steps, smoothed loss \(Console.number(Double(toy.log.smoothedLoss ?? .nan)))")
@@ -195,6 +195,7 @@ loopOptions.previewEverySteps = nb.quick ? 3 : nil          // by steps when qui
 loopOptions.preview = preview
 loopOptions.metadata = ["dataset": data.name]
 loopOptions.label = preset.rawValue
+loopOptions.showProgressBar()
 let outcome: TrainingOutcome
 do {
     outcome = try trainer.run(budget: budget, options: loopOptions) { rng in

@@ -4,7 +4,12 @@
 // checkpoint given with --checkpoint). A missing or damaged file is not a stack
 // trace: the chapter stops with one line naming the file (status 66), and a model
 // of the wrong kind with one line saying what was expected (status 64).
+//
+// These loaders live in the umbrella module, not in Diffusion, because exiting with
+// a message is the notebook's business (`Notebook.exitWithError`): the library
+// throws, the chapters stop.
 
+import Diffusion
 import NeuralNets
 import Notebook
 

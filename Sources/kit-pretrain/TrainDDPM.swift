@@ -76,6 +76,7 @@ struct TrainDDPM: ParsableCommand {
         options.checkpointEvery = 250
         options.csvPath = URL(fileURLWithPath: checkpoint).deletingPathExtension().path + "-loss.csv"
         options.metadata = ["dataset": "synthetic-digits"]
+        options.showProgressBar()
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: checkpoint).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
         let conditional = classes != nil

@@ -62,6 +62,7 @@ struct TrainLatent: ParsableCommand {
         options.checkpointEvery = 500
         options.csvPath = URL(fileURLWithPath: checkpoint).deletingPathExtension().path + "-loss.csv"
         options.metadata = ["dataset": "synthetic-digits", "autoencoder": autoencoder]
+        options.showProgressBar()
         try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: checkpoint).deletingLastPathComponent().path,
                                                 withIntermediateDirectories: true)
         let (wordP, promptP) = (dropWord, dropPrompt)

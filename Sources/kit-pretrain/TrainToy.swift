@@ -40,12 +40,12 @@ struct TrainToy: ParsableCommand {
         let trainer = ToyTraining.trainer(seed: seed, batchSize: batchSize, classes: classes, labelDropout: dropLabel)
         print("training toy-mlp\(classes == nil ? "" : " (class-conditional)") on \(dataset) for \(steps) steps, batch \(batchSize), seed \(seed)")
         if classes != nil {
-            _ = try trainer.run(budget: .steps(steps)) { rng in
+            _ = try trainer.run(budget: .steps(steps), options: .withProgressBar()) { rng in
                 let (points, modes) = EightGaussians.sampleWithModes(batchSize, using: &rng)    // [B, 2], B modes
                 return (points, modes)
             }
         } else {
-            _ = try trainer.run(budget: .steps(steps)) { rng in toy.sample(batchSize, using: &rng) }   // [B, 2]
+            _ = try trainer.run(budget: .steps(steps), options: .withProgressBar()) { rng in toy.sample(batchSize, using: &rng) }   // [B, 2]
         }
         let path = out ?? "Pretrained/toy-\(dataset)\(classes == nil ? "" : "-cfg").safetensors"
         var command = "kit-pretrain toy --dataset \(dataset) --steps \(steps) --seed \(seed)"

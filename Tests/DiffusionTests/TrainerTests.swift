@@ -126,6 +126,33 @@ struct TrainerTests {
         }
     }
 
+    @Test("run reports started, one step event per step, paused before each preview, then finished")
+    func runReportsProgress() throws {
+        let trainer = ToyTraining.trainer(seed: 1, batchSize: 16)
+        var events: [TrainingProgress] = []
+        var previews: [Int] = []
+        var options = TrainingLoopOptions()
+        options.label = "toy"
+        options.previewEverySteps = 2
+        options.preview = { previews.append($0.step) }
+        options.progress = { events.append($0) }
+        let outcome = try trainer.run(budget: .steps(5), options: options) { eightGaussians(16, using: &$0) }
+        #expect(outcome == .finished)
+        #expect(previews == [2, 4])
+        #expect(events.first == .started(label: "toy", total: 5, firstStep: 0))
+        #expect(events.last == .finished)
+        let shape = events.map { event -> String in
+            switch event {
+            case .started: return "s"
+            case let .step(step, total, loss, rate):
+                return total == 5 && loss.isFinite && rate > 0 ? "\(step)" : "bad"
+            case .paused: return "p"
+            case .finished: return "f"
+            }
+        }
+        #expect(shape == ["s", "1", "2", "p", "3", "4", "p", "5", "f"])
+    }
+
     @Test("resume refuses a checkpoint of another preset, naming both presets and the file")
     func resumeRefusesOtherPreset() throws {
         try withTemporaryDirectory { dir in

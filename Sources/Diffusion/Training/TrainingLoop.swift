@@ -1,8 +1,12 @@
-// TrainingLoop.swift — the loop around `trainStep`: budget, progress bar, CSV log,
-// periodic checkpoints, previews and Ctrl-C.
+// TrainingLoop.swift — the loop around `trainStep`: budget, CSV log, periodic
+// checkpoints, previews and Ctrl-C, and progress events for a display.
+//
+// The loop prints nothing itself: it reports its progress through
+// `TrainingLoopOptions.progress` (`TrainingProgress` events), and the umbrella
+// module DiffusionKit turns those into the notebook's progress bar
+// (`TrainingLoopOptions.showProgressBar()`).
 
 import Foundation
-import Notebook
 import NeuralNets
 import Tensors
 
@@ -14,7 +18,27 @@ public enum TrainingOutcome: Sendable, Equatable {
     case interrupted
 }
 
-/// The loop's side jobs: where to log and checkpoint, and what to call now and then.
+/// What the training loop reports to `TrainingLoopOptions.progress`, in this order:
+/// `started`, then `step` after every training step (with `paused` before each
+/// preview), then `finished` when the budget is spent or on Ctrl-C.
+public enum TrainingProgress: Sendable, Equatable {
+    /// The loop begins at step `firstStep` (0, or the step a resumed run continues
+    /// from) and expects to end at step `total`; `label` is `TrainingLoopOptions.label`.
+    case started(label: String, total: Int, firstStep: Int)
+    /// Step `step` is done. `total` is the step the loop expects to end at (exact for a
+    /// budget in steps, re-estimated every step from the rate so far for a budget in
+    /// minutes); `loss` is the smoothed loss, `imagesPerSecond` the run's throughput
+    /// in training examples per second since it started.
+    case step(Int, total: Int, loss: Float, imagesPerSecond: Double)
+    /// The loop is about to call `preview`, which may print: a display drawn in place
+    /// should move out of the way.
+    case paused
+    /// The loop has ended (budget spent or Ctrl-C); the final checkpoint follows.
+    case finished
+}
+
+/// The loop's side jobs: where to log and checkpoint, what to call now and then, and
+/// where to report progress.
 public struct TrainingLoopOptions {
     /// The CSV loss log (`nil`: none).
     public var csvPath: String?
@@ -30,10 +54,14 @@ public struct TrainingLoopOptions {
     public var preview: ((DiffusionTrainer) -> Void)?
     /// Extra metadata for the checkpoints (the dataset, …).
     public var metadata: [String: String] = [:]
-    /// The progress bar's label.
+    /// The label of the run, passed on in `TrainingProgress.started` (a progress bar
+    /// shows it at the left).
     public var label = "training"
+    /// Called with the loop's progress (`nil`: nothing is reported). The umbrella
+    /// module DiffusionKit's `showProgressBar()` sets it to draw the notebook's bar.
+    public var progress: ((TrainingProgress) -> Void)?
 
-    /// No log, no checkpoints, no previews.
+    /// No log, no checkpoints, no previews, no progress reports.
     public init() {}
 }
 
@@ -78,7 +106,8 @@ extension DiffusionTrainer {
                 return firstStep + max(done, Int(Double(done) * m * 60 / seconds))
             }
         }
-        let bar = ProgressBar(options.label, total: estimatedTotal(), unit: "step", startingAt: firstStep)
+        let report = options.progress ?? { _ in }
+        report(.started(label: options.label, total: estimatedTotal(), firstStep: firstStep))
         var lastPreview = Date()
         var lastCheckpointStep = step
         TrainingInterrupt.install()
@@ -102,12 +131,11 @@ extension DiffusionTrainer {
             let (x0, condition) = conditionedData(&rng)                               // [B, …], B labels or prompts
             let result = trainStep(x0, condition: condition, using: &rng, elapsed: Date().timeIntervalSince(start))
             if let csv, let record = log.records.last { csv.append(TrainingLog.csvLine(record)) }
-            bar.total = estimatedTotal()
             let rate = Double(step - firstStep) / max(Date().timeIntervalSince(start), 1e-9)
-            bar.update(step, info: String(format: "loss %.4f  %.0f img/s", log.smoothedLoss ?? result.loss,
-                                          rate * Double(x0.shape[0])))
+            report(.step(step, total: estimatedTotal(), loss: log.smoothedLoss ?? result.loss,
+                         imagesPerSecond: rate * Double(x0.shape[0])))
             if TrainingInterrupt.requested {
-                bar.finish()
+                report(.finished)
                 try saveCheckpoint()
                 return .interrupted
             }
@@ -115,12 +143,12 @@ extension DiffusionTrainer {
             let previewDue = options.previewEverySteps.map { step % $0 == 0 }
                 ?? (Date().timeIntervalSince(lastPreview) >= options.previewInterval)
             if let preview = options.preview, previewDue {
-                bar.pause()
+                report(.paused)
                 preview(self)
                 lastPreview = Date()
             }
         }
-        bar.finish()
+        report(.finished)
         try saveCheckpoint()
         return .finished
     }
