@@ -35,11 +35,11 @@ func loadLatentModel(_ file: String?) -> DiffusionCheckpoint.Loaded {
 func enlarged(_ x: Tensor, by factor: Int) -> Tensor { upsampleNearest(x, scale: factor) }
 
 /// An attention map `[8, 8]` (values ≥ 0) laid over a digit `[1, 28, 28]`: an RGB image
-/// `[3, 28, 28]` in [0, 1] — the digit in grey, the weight in the colormap, half each.
+/// `[3, 28, 28]` in [0, 1] — the weight in the colormap (¾) over the digit in grey (¼).
 /// `peak` is the weight drawn at the top of the colormap.
 func overlay(_ map: Tensor, on digit: Tensor, peak: Float) throws -> Tensor {
     let big = LatentCodec.crop(enlarged(map.reshaped([1, 1, 8, 8]), by: 4))           // [1, 1, 28, 28]
     let heat = try colorize(big.reshaped([28, 28]), colormap: .viridis, range: 0...peak)   // [3, 28, 28]
     let grey = ((digit.clamped(min: -1, max: 1) + 1) / 2).reshaped([1, 28, 28])          // [1, 28, 28] in [0, 1]
-    return 0.5 * heat + 0.5 * concat([grey, grey, grey], axis: 0)                        // [3, 28, 28]
+    return 0.75 * heat + 0.25 * concat([grey, grey, grey], axis: 0)                      // [3, 28, 28]
 }
