@@ -51,8 +51,10 @@ struct TrainLatent: ParsableCommand {
         var initRNG = SeededGenerator(seed: seed)
         let network = ModelPreset.latentDigits.make(using: &initRNG)
         let trainer = DiffusionTrainer(model: network, schedule: NoiseSchedule(.linear, timesteps: 1000), configuration: config)
+        var resumedAt: Int?
         if resume {
             do { try DiffusionCheckpoint.resume(trainer, from: checkpoint) } catch { Notebook.exitWithError("\(error)", code: 66) }
+            resumedAt = trainer.step
             Console.write("resumed from \(checkpoint) at step \(trainer.step)\n")
         }
         Console.write("training latent-digits (\(network.module.parameterCount) parameters) on \(codec.latentShape) latents "
@@ -80,6 +82,7 @@ struct TrainLatent: ParsableCommand {
             throw ExitCode(130)
         }
         var command = "kit-pretrain latent --steps \(steps) --seed \(seed) --batch-size \(batchSize)"
+        if let resumedAt { command = "(continued from step \(resumedAt)) " + command + " --resume" }
         if learningRate != 1e-3 { command += " --learning-rate \(learningRate)" }
         if emaBeta != 0.999 { command += " --ema-beta \(emaBeta)" }
         if dropWord != 0.3 { command += " --drop-word \(dropWord)" }
