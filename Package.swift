@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "DiffusionKit", targets: ["DiffusionKit"]),
         .executable(name: "kit-bench", targets: ["kit-bench"]),
         .executable(name: "kit-pretrain", targets: ["kit-pretrain"]),
+        .executable(name: "kit-grade", targets: ["kit-grade"]),
     ],
     traits: [
         .trait(name: "Exercises", description: "Grade the learner's stubs in Exercises/ (the default)."),
@@ -101,6 +102,12 @@ let package = Package(
             name: "kit-pretrain",
             dependencies: ["DiffusionKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/kit-pretrain", swiftSettings: optimized),
+        // The instructor's grader: learners' copies → Gradescope results, a gradebook, feedback.
+        .target(name: "Grading"),
+        .executableTarget(
+            name: "kit-grade",
+            dependencies: ["Grading", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/kit-grade"),
 
         // MARK: tests
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
@@ -111,6 +118,7 @@ let package = Package(
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Tensors", "NeuralNets"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Datasets", "NeuralNets", "Tensors"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading"]),
         // Runs every chapter with --quick (the executables are built for it).
         .testTarget(name: "ChaptersTests", dependencies: ["Figures", "Diffusion", "Datasets", "chapter01", "chapter02", "chapter03", "chapter04", "chapter05", "chapter06", "chapter07", "chapter08", "chapter09"]),
         // The grader: checks the learner's Exercises by default, the Solutions with
@@ -118,9 +126,20 @@ let package = Package(
         .testTarget(
             name: "ExerciseChecks",
             dependencies: [
-                "DiffusionKit",
+                "DiffusionKit", "Grading",
                 .target(name: "Exercises", condition: .when(traits: ["Exercises"])),
                 .target(name: "Solutions", condition: .when(traits: ["Solutions"])),
             ]),
     ]
 )
+
+/// `KIT_ONLY=A,B,…` keeps only the named targets and the products made of them.
+/// kit-grade builds its grading workspace this way, with the library, the exercises
+/// and the grader only (see Sources/Grading/Workspace.swift).
+if let only = Context.environment["KIT_ONLY"] {
+    let kept = Set(only.split(separator: ",").map { String($0) })
+    package.targets = package.targets.filter { kept.contains($0.name) }
+    package.products = package.products.filter { product in
+        product.name == "DiffusionKit" ? kept.contains("DiffusionKit") : kept.contains(product.name)
+    }
+}

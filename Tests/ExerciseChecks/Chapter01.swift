@@ -16,18 +16,16 @@ struct Chapter01 {
     // √ᾱ·x₀ + √(1 − ᾱ)·ε. Timesteps are 0-based: item b uses alphasCumprod[t[b]].
     @Test("1.1 closed-form qSample")
     func qSample() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter01.check11() }
-        await Grader.explain(r, exercise: "1.1") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter01.check11() }
+        await Grader.grade("1.1") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter01.check11(nonce) }
         }
     }
 
     // Hint: SNR is a ratio of two tensors of shape [T]: ᾱ / (1 − ᾱ).
     @Test("1.2 signal-to-noise ratio")
     func snr() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter01.check12() }
-        await Grader.explain(r, exercise: "1.2") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter01.check12() }
+        await Grader.grade("1.2") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter01.check12(nonce) }
         }
     }
 
@@ -35,9 +33,8 @@ struct Chapter01 {
     // The √(1 − β) factor is what keeps the variance at 1 ("variance preserving").
     @Test("1.3 one forward step")
     func forwardStep() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter01.check13() }
-        await Grader.explain(r, exercise: "1.3") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter01.check13() }
+        await Grader.grade("1.3") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter01.check13(nonce) }
         }
     }
 }
@@ -62,8 +59,8 @@ extension Chapter01 {
         }
     }
 
-    static func check11() {
-        Grader.child("1.1") {
+    static func check11(_ nonce: String) {
+        Grader.child("1.1", nonce: nonce) {
             let table = Tensor(alphaBarTable.map { Float($0) })
             for shape in [[3, 1, 2, 2], [3, 2]] {
                 let x0 = distinct(shape, offset: 0.3), eps = distinct(shape, offset: 2.1)
@@ -91,8 +88,8 @@ extension Chapter01 {
         }
     }
 
-    static func check12() {
-        Grader.child("1.2") {
+    static func check12(_ nonce: String) {
+        Grader.child("1.2", nonce: nonce) {
             let alphaBar: [Double] = [0.5, 0.8, 0.2, 0.99, 0.01]
             let expected: [Double] = [1, 4, 0.25, 99, 1.0 / 99]                // ᾱ/(1 − ᾱ), worked by hand
             let got = try Ch01.snr(alphasCumprod: Tensor(alphaBar.map { Float($0) }))
@@ -105,8 +102,8 @@ extension Chapter01 {
         }
     }
 
-    static func check13() {
-        Grader.child("1.3") {
+    static func check13(_ nonce: String) {
+        Grader.child("1.3", nonce: nonce) {
             let betaTable: [Double] = (0..<10).map { 0.02 * Double($0 + 1) }   // distinct β_t
             let betas = Tensor(betaTable.map { Float($0) })
             let x = distinct([3, 1, 2, 2], offset: 0.7), eps = distinct([3, 1, 2, 2], offset: 1.9)
@@ -133,7 +130,7 @@ extension Chapter01 {
             let out = try Ch01.forwardStep(xPrev: x2, t: [Int](repeating: 9, count: n), noise: e2, betas: betas)
             let variance = Double(out.variance().item)
             if abs(variance - 1) > 0.05 {
-                Issue.record("wrong value: the variance of x_t for x_{t−1} ~ N(0, 1) should stay 1, got \(variance) (tolerance 0.05)")
+                Grader.fail("wrong value: the variance of x_t for x_{t−1} ~ N(0, 1) should stay 1, got \(variance) (tolerance 0.05)")
             }
         }
     }

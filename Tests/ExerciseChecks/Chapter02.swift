@@ -14,9 +14,8 @@ struct Chapter02 {
     // Hint: T values from start to end *inclusive* need a step of (end − start)/(T − 1).
     @Test("2.1 linear schedule")
     func linear() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter02.check21() }
-        await Grader.explain(r, exercise: "2.1") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter02.check21() }
+        await Grader.grade("2.1") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter02.check21(nonce) }
         }
     }
 
@@ -24,9 +23,8 @@ struct Chapter02 {
     // keep the cap: f(1) = cos²(π/2) = 0, so the last β would be exactly 1.
     @Test("2.2 cosine schedule with the cap")
     func cosine() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter02.check22() }
-        await Grader.explain(r, exercise: "2.2") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter02.check22() }
+        await Grader.grade("2.2") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter02.check22(nonce) }
         }
     }
 
@@ -34,16 +32,15 @@ struct Chapter02 {
     // 1 in front; β̃_0 = 0 because ᾱ_{−1} = 1.
     @Test("2.3 cumulative products and the posterior variance")
     func cumulative() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter02.check23() }
-        await Grader.explain(r, exercise: "2.3") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter02.check23() }
+        await Grader.grade("2.3") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter02.check23(nonce) }
         }
     }
 }
 
 extension Chapter02 {
-    static func check21() {
-        Grader.child("2.1") {
+    static func check21(_ nonce: String) {
+        Grader.child("2.1", nonce: nonce) {
             for (T, start, end) in [(1000, 1e-4, 0.02), (2, 0.1, 0.3), (7, 0.001, 0.05)] {
                 let got = try Ch02.linearBetas(timesteps: T, start: start, end: end)
                 guard Compare.count(got, T, "linearBetas(timesteps: \(T))"), Compare.finite(got, "β") else { return }
@@ -64,17 +61,17 @@ extension Chapter02 {
 
     static func f(_ tau: Double, s: Double = 0.008) -> Double { pow(cos((tau + s) / (1 + s) * Double.pi / 2), 2) }
 
-    static func check22() {
-        Grader.child("2.2") {
+    static func check22(_ nonce: String) {
+        Grader.child("2.2", nonce: nonce) {
             let T = 1000
             let got = try Ch02.cosineBetas(timesteps: T, s: 0.008, maxBeta: 0.999)
             guard Compare.count(got, T, "cosineBetas(timesteps: 1000)"), Compare.finite(got, "β") else { return }
             if let i = got.firstIndex(where: { $0 > 0.999 + 1e-12 }) {
-                Issue.record("wrong value in β at index \(i): expected at most 0.999, got \(got[i]) — the cap is missing: take min(β, maxBeta) (f(1) = 0 makes the last β exactly 1)")
+                Grader.fail("wrong value in β at index \(i): expected at most 0.999, got \(got[i]) — the cap is missing: take min(β, maxBeta) (f(1) = 0 makes the last β exactly 1)")
                 return
             }
             if abs(got[0] - (1 - f(1.0 / 1000, s: 0) / f(0, s: 0))) < 1e-9 {
-                Issue.record("wrong value in β at index 0: got \(got[0]), which is the schedule with s = 0 — keep the offset s inside f: cos²((τ + s)/(1 + s)·π/2)")
+                Grader.fail("wrong value in β at index 0: got \(got[0]), which is the schedule with s = 0 — keep the offset s inside f: cos²((τ + s)/(1 + s)·π/2)")
                 return
             }
             // Telescoping: Π_{s≤t} (1 − β_s) = f((t+1)/T)/f(0) wherever the cap is not hit.
@@ -96,8 +93,8 @@ extension Chapter02 {
         }
     }
 
-    static func check23() {
-        Grader.child("2.3") {
+    static func check23(_ nonce: String) {
+        Grader.child("2.3", nonce: nonce) {
             var rng = SeededGenerator(seed: 23)
             let T = 60
             let betas = (0..<T).map { _ in 0.001 + 0.05 * Double(rng.nextUniform()) }   // distinct β in (0.001, 0.051)

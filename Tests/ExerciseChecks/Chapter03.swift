@@ -15,9 +15,8 @@ struct Chapter03 {
     // [sin(t·f₀) … sin(t·f_{half−1}), cos(t·f₀) … cos(t·f_{half−1})], sines first.
     @Test("3.1 sinusoidal embedding")
     func embedding() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter03.check31() }
-        await Grader.explain(r, exercise: "3.1") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter03.check31() }
+        await Grader.grade("3.1") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter03.check31(nonce) }
         }
     }
 
@@ -25,9 +24,8 @@ struct Chapter03 {
     // a transposed convolution runs the arithmetic of a convolution backwards.
     @Test("3.2 sizes of strided and transposed convolutions")
     func sizes() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter03.check32() }
-        await Grader.explain(r, exercise: "3.2") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter03.check32() }
+        await Grader.grade("3.2") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter03.check32(nonce) }
         }
     }
 
@@ -35,16 +33,15 @@ struct Chapter03 {
     // and reshape the [B, Cout] time shift to [B, Cout, 1, 1] so it broadcasts.
     @Test("3.3 ResBlock forward pass")
     func resBlock() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter03.check33() }
-        await Grader.explain(r, exercise: "3.3") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter03.check33() }
+        await Grader.grade("3.3") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter03.check33(nonce) }
         }
     }
 }
 
 extension Chapter03 {
-    static func check31() {
-        Grader.child("3.1") {
+    static func check31(_ nonce: String) {
+        Grader.child("3.1", nonce: nonce) {
             let t: [Float] = [0, 1, 100, 999]
             let got = try Ch03.sinusoidalEmbedding(t: t, dimension: 8)
             // half = 4: fᵢ = 10000^(−i/4) = 10^(−i), worked by hand.
@@ -69,8 +66,8 @@ extension Chapter03 {
         }
     }
 
-    static func check32() {
-        Grader.child("3.2") {
+    static func check32(_ nonce: String) {
+        Grader.child("3.2", nonce: nonce) {
             // (input, kernel, stride, padding) → output, worked by hand.
             let convCases: [(Int, Int, Int, Int, Int)] = [
                 (28, 3, 2, 1, 14), (14, 3, 2, 1, 7), (7, 3, 2, 1, 4), (7, 4, 2, 1, 3), (28, 4, 2, 1, 14),
@@ -78,7 +75,7 @@ extension Chapter03 {
             for (n, k, s, p, expected) in convCases {
                 let got = try Ch03.convOutputSize(inputSize: n, kernelSize: k, stride: s, padding: p)
                 if got != expected {
-                    Issue.record("wrong value for convOutputSize(inputSize: \(n), kernelSize: \(k), stride: \(s), padding: \(p)): expected \(expected), got \(got)\(got == expected + 1 ? " — round down, not up" : "")")
+                    Grader.fail("wrong value for convOutputSize(inputSize: \(n), kernelSize: \(k), stride: \(s), padding: \(p)): expected \(expected), got \(got)\(got == expected + 1 ? " — round down, not up" : "")")
                     return
                 }
             }
@@ -88,15 +85,15 @@ extension Chapter03 {
             for (n, k, s, p, op, expected) in transposedCases {
                 let got = try Ch03.transposedConvOutputSize(inputSize: n, kernelSize: k, stride: s, padding: p, outputPadding: op)
                 if got != expected {
-                    Issue.record("wrong value for transposedConvOutputSize(inputSize: \(n), kernelSize: \(k), stride: \(s), padding: \(p), outputPadding: \(op)): expected \(expected), got \(got)")
+                    Grader.fail("wrong value for transposedConvOutputSize(inputSize: \(n), kernelSize: \(k), stride: \(s), padding: \(p), outputPadding: \(op)): expected \(expected), got \(got)")
                     return
                 }
             }
         }
     }
 
-    static func check33() {
-        Grader.child("3.3") {
+    static func check33(_ nonce: String) {
+        Grader.child("3.3", nonce: nonce) {
             var rng = SeededGenerator(seed: 33)
             for (cin, cout) in [(8, 16), (8, 8)] {
                 let block = ResBlock(cin, cout, timeDimension: 5, groups: 4, using: &rng)
@@ -116,7 +113,7 @@ extension Chapter03 {
                 // The time embedding must matter: another embedding gives another output.
                 let other = try Ch03.resBlockForward(x: x, timeEmbedding: emb * 3 + 1, block: block)
                 if other.scalars == got.scalars {
-                    Issue.record("wrong value: the output does not change with the time embedding — add temb(silu(timeEmbedding)) as a per-channel shift")
+                    Grader.fail("wrong value: the output does not change with the time embedding — add temb(silu(timeEmbedding)) as a per-channel shift")
                     return
                 }
             }

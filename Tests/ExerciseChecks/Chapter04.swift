@@ -16,9 +16,8 @@ struct Chapter04 {
     // build x_t with tensor arithmetic, and return `(model(xt, t) − noise).squared().mean()`.
     @Test("4.1 training loss of one batch")
     func loss() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter04.check41() }
-        await Grader.explain(r, exercise: "4.1") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter04.check41() }
+        await Grader.grade("4.1") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter04.check41(nonce) }
         }
     }
 
@@ -26,9 +25,8 @@ struct Chapter04 {
     // warm-up decay is 0.1 at step 0 and reaches β after about 10/(1 − β) steps.
     @Test("4.2 EMA update and warm-up")
     func ema() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter04.check42() }
-        await Grader.explain(r, exercise: "4.2") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter04.check42() }
+        await Grader.grade("4.2") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter04.check42(nonce) }
         }
     }
 
@@ -36,16 +34,15 @@ struct Chapter04 {
     // snr ≤ γ (late, noisy timesteps) and γ/snr below 1 where the image is clear.
     @Test("4.3 v target and min-SNR weights")
     func vAndMinSNR() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter04.check43() }
-        await Grader.explain(r, exercise: "4.3") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter04.check43() }
+        await Grader.grade("4.3") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter04.check43(nonce) }
         }
     }
 }
 
 extension Chapter04 {
-    static func check41() {
-        Grader.child("4.1") {
+    static func check41(_ nonce: String) {
+        Grader.child("4.1", nonce: nonce) {
             var rng = SeededGenerator(seed: 41)
             let schedule = NoiseSchedule(.linear, timesteps: 1000)
             let x0 = Tensor.uniform([3, 1, 4, 4], low: -1, high: 1, using: &rng)          // [3, 1, 4, 4]
@@ -58,7 +55,7 @@ extension Chapter04 {
             let loss = try Ch04.trainingLoss(model: model, x0: x0, noise: noise, t: t, alphasCumprod: schedule.alphasCumprod)
             guard Compare.shape(loss, [], "the loss (a scalar)") else { return }
             if calls != 1 || seenT != t {
-                Issue.record("wrong value: the model should be called once with the batch's timesteps \(t); it was called \(calls) times, last with \(seenT)")
+                Grader.fail("wrong value: the model should be called once with the batch's timesteps \(t); it was called \(calls) times, last with \(seenT)")
                 return
             }
             // Independent truth, element by element in Double.
@@ -82,15 +79,15 @@ extension Chapter04 {
             guard ok else { return }
             loss.backward()
             guard let g = w.grad else {
-                Issue.record("wrong value: the loss is not connected to the model's parameters (no gradient reached them) — build it with tensor ops, not from .scalars")
+                Grader.fail("wrong value: the loss is not connected to the model's parameters (no gradient reached them) — build it with tensor ops, not from .scalars")
                 return
             }
             Compare.close([Double(g.scalars[0])], [grad / Double(3 * per)], relative: 1e-3, "d loss / d w")
         }
     }
 
-    static func check42() {
-        Grader.child("4.2") {
+    static func check42(_ nonce: String) {
+        Grader.child("4.2", nonce: nonce) {
             var rng = SeededGenerator(seed: 42)
             let shadow = Tensor.randn([2, 3], using: &rng), parameter = Tensor.randn([2, 3], using: &rng)
             for decay: Float in [0.9, 0.5, 0.999] {
@@ -115,8 +112,8 @@ extension Chapter04 {
         }
     }
 
-    static func check43() {
-        Grader.child("4.3") {
+    static func check43(_ nonce: String) {
+        Grader.child("4.3", nonce: nonce) {
             var rng = SeededGenerator(seed: 43)
             let schedule = NoiseSchedule(.cosine, timesteps: 1000)
             let x0 = Tensor.uniform([2, 1, 3, 3], low: -1, high: 1, using: &rng)

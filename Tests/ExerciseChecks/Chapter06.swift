@@ -16,27 +16,24 @@ struct Chapter06 {
     // Hint: the list is descending; trailing ends at T − 1, leading starts at (S−1)·⌊T/S⌋.
     @Test("6.1 timestep subsequence")
     func spacing() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter06.check61() }
-        await Grader.explain(r, exercise: "6.1") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter06.check61() }
+        await Grader.grade("6.1") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter06.check61(nonce) }
         }
     }
 
     // Hint: x̂₀ first, then σ from η, then √ᾱ'·x̂₀ + √(1 − ᾱ' − σ²)·ε̂ + σ·noise.
     @Test("6.2 one DDIM step")
     func step() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter06.check62() }
-        await Grader.explain(r, exercise: "6.2") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter06.check62() }
+        await Grader.grade("6.2") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter06.check62(nonce) }
         }
     }
 
     // Hint: θ = arccos of the normalised dot product over *all* elements.
     @Test("6.3 slerp")
     func slerp() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter06.check63() }
-        await Grader.explain(r, exercise: "6.3") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter06.check63() }
+        await Grader.grade("6.3") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter06.check63(nonce) }
         }
     }
 }
@@ -51,8 +48,8 @@ extension Chapter06 {
         }
     }
 
-    static func check61() {
-        Grader.child("6.1") {
+    static func check61(_ nonce: String) {
+        Grader.child("6.1", nonce: nonce) {
             let byHand: [(TimestepSpacing, [Int])] = [
                 (.trailing, [999, 899, 799, 699, 599, 499, 399, 299, 199, 99]),
                 (.leading, [900, 800, 700, 600, 500, 400, 300, 200, 100, 0]),
@@ -75,8 +72,8 @@ extension Chapter06 {
         }
     }
 
-    static func check62() {
-        Grader.child("6.2") {
+    static func check62(_ nonce: String) {
+        Grader.child("6.2", nonce: nonce) {
             var rng = SeededGenerator(seed: 62)
             let shape = [2, 1, 3, 3]
             let xt = Tensor.randn(shape, using: &rng)
@@ -114,8 +111,8 @@ extension Chapter06 {
         }
     }
 
-    static func check63() {
-        Grader.child("6.3") {
+    static func check63(_ nonce: String) {
+        Grader.child("6.3", nonce: nonce) {
             var rng = SeededGenerator(seed: 63)
             let a = Tensor.randn([2, 1, 4, 4], using: &rng)
             let b = Tensor.randn([2, 1, 4, 4], using: &rng)

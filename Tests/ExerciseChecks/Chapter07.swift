@@ -18,9 +18,8 @@ struct Chapter07 {
     // mind the minus sign and the square root.
     @Test("7.1 score from epsilon")
     func scoreFromEpsilon() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter07.check71() }
-        await Grader.explain(r, exercise: "7.1") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter07.check71() }
+        await Grader.grade("7.1") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter07.check71(nonce) }
         }
     }
 
@@ -28,9 +27,8 @@ struct Chapter07 {
     // kit's convention.
     @Test("7.2 one Langevin step")
     func langevinStep() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter07.check72() }
-        await Grader.explain(r, exercise: "7.2") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter07.check72() }
+        await Grader.grade("7.2") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter07.check72(nonce) }
         }
     }
 
@@ -39,16 +37,15 @@ struct Chapter07 {
     // exp so that far-away points do not give 0/0.
     @Test("7.3 exact score of a Gaussian mixture")
     func mixtureScore() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter07.check73() }
-        await Grader.explain(r, exercise: "7.3") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter07.check73() }
+        await Grader.grade("7.3") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter07.check73(nonce) }
         }
     }
 }
 
 extension Chapter07 {
-    static func check71() {
-        Grader.child("7.1") {
+    static func check71(_ nonce: String) {
+        Grader.child("7.1", nonce: nonce) {
             var rng = SeededGenerator(seed: 71)
             let schedule = NoiseSchedule(.linear, timesteps: 1000)
             let eps = Tensor.randn([4, 1, 3, 3], using: &rng)
@@ -76,8 +73,8 @@ extension Chapter07 {
         }
     }
 
-    static func check72() {
-        Grader.child("7.2") {
+    static func check72(_ nonce: String) {
+        Grader.child("7.2", nonce: nonce) {
             var rng = SeededGenerator(seed: 72)
             let x = Tensor.randn([5, 2], using: &rng)
             let score = Tensor.randn([5, 2], using: &rng) * 3
@@ -115,8 +112,8 @@ extension Chapter07 {
         return top + log(logs.map { exp($0 - top) }.reduce(0, +)) - d / 2 * log(2 * Double.pi * v)
     }
 
-    static func check73() {
-        Grader.child("7.3") {
+    static func check73(_ nonce: String) {
+        Grader.child("7.3", nonce: nonce) {
             // One component: the score is (μ − x)/σ² exactly.
             let single = try Ch07.mixtureScore(Tensor(shape: [2, 2], scalars: [0.5, -1, 2, 3]),
                                                means: Tensor(shape: [1, 2], scalars: [1, 1]), std: 0.5,
@@ -142,7 +139,7 @@ extension Chapter07 {
                                             std: Float(std), weights: Tensor(shape: [3], scalars: weights.map(Float.init)))
             guard Compare.shape(got, [14, 3], "∇ log p") else { return }
             if let i = got.scalars.firstIndex(where: { !$0.isFinite }) {
-                Issue.record("\(got.scalars[i].isNaN ? "NaN" : "infinity") in ∇ log p at index \(i) (point \(i / 3)\(i / 3 >= 12 ? ", far from every mean: exp underflows to 0 and r_k becomes 0/0 — subtract the row's largest exponent before exp" : ""))")
+                Grader.fail("\(got.scalars[i].isNaN ? "NaN" : "infinity") in ∇ log p at index \(i) (point \(i / 3)\(i / 3 >= 12 ? ", far from every mean: exp underflows to 0 and r_k becomes 0/0 — subtract the row's largest exponent before exp" : ""))")
                 return
             }
             // Central differences in Double, h = 1e-5: truncation ~h²·|∂³ log p| and

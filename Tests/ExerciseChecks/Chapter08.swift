@@ -25,9 +25,8 @@ struct Chapter08 {
     // Use tensor ops throughout so that gradients reach μ and log σ².
     @Test("8.1 reparameterisation and KL")
     func reparameterisationAndKL() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter08.check81() }
-        await Grader.explain(r, exercise: "8.1") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter08.check81() }
+        await Grader.grade("8.1") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter08.check81(nonce) }
         }
     }
 
@@ -35,9 +34,8 @@ struct Chapter08 {
     // scaling multiplies by s (the diffusion model's units), unscaling divides by s.
     @Test("8.2 latent scale factor")
     func latentScaleFactor() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter08.check82() }
-        await Grader.explain(r, exercise: "8.2") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter08.check82() }
+        await Grader.grade("8.2") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter08.check82(nonce) }
         }
     }
 
@@ -46,9 +44,8 @@ struct Chapter08 {
     // axis) after subtracting each row's max, then P·v and the heads back to [B, N, C].
     @Test("8.3 cross-attention forward pass")
     func crossAttention() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter08.check83() }
-        await Grader.explain(r, exercise: "8.3") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter08.check83() }
+        await Grader.grade("8.3") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter08.check83(nonce) }
         }
     }
 }
@@ -166,7 +163,7 @@ extension Chapter08 {
             } else if got.count == items {
                 message += " — drop the summed axes (keepDims: false): the KL has shape [B]"
             }
-            Issue.record(Comment(rawValue: message))
+            Grader.fail(Comment(rawValue: message))
             return false
         }
         let expected = KLMistake.none.kl(mu, lv, items: items)
@@ -185,14 +182,14 @@ extension Chapter08 {
     /// The gradient of `input` after a backward pass, or an issue naming it when none arrived.
     static func gradient(of input: Tensor, _ name: String, in what: String, ops: String) -> Tensor? {
         guard let g = input.grad else {
-            Issue.record("wrong value: no gradient reached \(name) through \(what) — build it from tensor ops (\(ops)), not from `.scalars` or `detached()`, so that a VAE can train through it")
+            Grader.fail("wrong value: no gradient reached \(name) through \(what) — build it from tensor ops (\(ops)), not from `.scalars` or `detached()`, so that a VAE can train through it")
             return nil
         }
         return g
     }
 
-    static func check81() {
-        Grader.child("8.1") {
+    static func check81(_ nonce: String) {
+        Grader.child("8.1", nonce: nonce) {
             // By hand, two items of [1, 2, 2]. The variances are 1, 4, ¼, 9 and 2, ½, 4, 1,
             // so σ = 1, 2, ½, 3 and √2, 1/√2, 2, 1.
             let shape = [2, 1, 2, 2]
@@ -235,7 +232,7 @@ extension Chapter08 {
                 guard checkZ(zT, shape: latentShape, mu: m, lv: l, eps: e, "z of \(latentShape) latents") else { return }
                 // Gradients of Σ g ⊙ z: ∂/∂μ = g, ∂/∂log σ² = g·½σε.
                 guard zT.requiresGrad else {
-                    Issue.record("wrong value: z is not connected to μ and log σ² (it does not require a gradient) — build it from tensor ops (\(zOps)), not from `.scalars`, so that a VAE can train through it")
+                    Grader.fail("wrong value: z is not connected to μ and log σ² (it does not require a gradient) — build it from tensor ops (\(zOps)), not from `.scalars`, so that a VAE can train through it")
                     return
                 }
                 let g = Tensor.randn(latentShape, using: &rng)
@@ -253,7 +250,7 @@ extension Chapter08 {
                 guard checkKL(klT, items: items, inputShape: latentShape, mu: m, lv: l, "KL per item of \(latentShape) latents") else { return }
                 // Gradients of Σ_b g_b·KL_b: ∂/∂μ = g_b·μ, ∂/∂log σ² = g_b·½(σ² − 1).
                 guard klT.requiresGrad else {
-                    Issue.record("wrong value: the KL is not connected to μ and log σ² (it does not require a gradient) — build it from tensor ops (\(klOps)), not from `.scalars`, so that a VAE can train through it")
+                    Grader.fail("wrong value: the KL is not connected to μ and log σ² (it does not require a gradient) — build it from tensor ops (\(klOps)), not from `.scalars`, so that a VAE can train through it")
                     return
                 }
                 let gb = Tensor.randn([items], using: &rng)
@@ -318,8 +315,8 @@ extension Chapter08 {
         }
     }
 
-    static func check82() {
-        Grader.child("8.2") {
+    static func check82(_ nonce: String) {
+        Grader.child("8.2", nonce: nonce) {
             // By hand: 2, 4, 4, 4, 5, 5, 7, 9 (shuffled) have mean 5, deviations −3, −1, −1, −1,
             // 0, 0, 2, 4, squares summing to 32, variance 32/8 = 4, std 2: s = 0.5.
             let shape = [2, 1, 2, 2]
@@ -335,7 +332,7 @@ extension Chapter08 {
             let shifted = values.map { 10_000 + ($0 - 5) / 4 }
             let s2 = try Ch08.latentScaleFactor(Tensor(shape: shape, scalars: shifted.map(Float.init)))
             if !s2.isFinite {
-                Issue.record("\(s2.isNaN ? "NaN" : "infinity") as the scale factor of values around 10 000 with std ½ (s = 2) — E[z²] − E[z]² cancels catastrophically in Float (it can even come out ≤ 0): centre first, mean((z − m)²) (as `variance()` does)")
+                Grader.fail("\(s2.isNaN ? "NaN" : "infinity") as the scale factor of values around 10 000 with std ½ (s = 2) — E[z²] − E[z]² cancels catastrophically in Float (it can even come out ≤ 0): centre first, mean((z − m)²) (as `variance()` does)")
                 return
             }
             guard checkFactor(s2, shifted, "the scale factor of values around 10 000 with std ½ (s = 2)",
@@ -497,7 +494,7 @@ extension Chapter08 {
             } else if weights.shape == [b, n, l] {
                 message += " — one set of weights per head: [B, h, N, L]"
             }
-            Issue.record(Comment(rawValue: message))
+            Grader.fail(Comment(rawValue: message))
             return false
         }
         if output.shape != [b, n, c] {
@@ -505,7 +502,7 @@ extension Chapter08 {
             if output.shape == [b, heads, n, d] {
                 message += " — merge the heads back: permute to [B, N, h, d], then reshape to [B, N, C]"
             }
-            Issue.record(Comment(rawValue: message))
+            Grader.fail(Comment(rawValue: message))
             return false
         }
         // Logits of ±1000 overflow exp (or give 0/0) unless the softmax is shifted.
@@ -515,7 +512,7 @@ extension Chapter08 {
                 if largeLogits {
                     message += " — the logits here are about ±1000: e^1000 overflows and e^−1000 underflows to 0/0; subtract each row's maximum before exp (the softmax does not change), or use `softmax(axis: -1)`"
                 }
-                Issue.record(Comment(rawValue: message))
+                Grader.fail(Comment(rawValue: message))
                 return false
             }
         }
@@ -551,8 +548,8 @@ extension Chapter08 {
         return true
     }
 
-    static func check83() {
-        Grader.child("8.3") {
+    static func check83(_ nonce: String) {
+        Grader.child("8.3", nonce: nonce) {
             let sigma1 = 1 / (1 + exp(-1.0))      // σ(1) = e/(1 + e) ≈ 0.7310586: softmax of logits (1, 0)
             let sigma2 = 1 / (1 + exp(-2.0))      // σ(2) = e²/(1 + e²) ≈ 0.8807971: softmax of logits (2, 0)
 

@@ -19,9 +19,8 @@ struct Chapter09 {
     // drop to nullLabel, the number of classes — not 0, −1 or the last class.
     @Test("9.1 label dropout")
     func labelDropout() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter09.check91() }
-        await Grader.explain(r, exercise: "9.1") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter09.check91() }
+        await Grader.grade("9.1") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter09.check91(nonce) }
         }
     }
 
@@ -29,9 +28,8 @@ struct Chapter09 {
     // ε_u + w·(ε_c − ε_u). Ho & Salimans' (1 + w)·ε_c − w·ε_u uses their w = ours − 1.
     @Test("9.2 guided prediction")
     func guidedPrediction() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter09.check92() }
-        await Grader.explain(r, exercise: "9.2") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter09.check92() }
+        await Grader.grade("9.2") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter09.check92(nonce) }
         }
     }
 
@@ -39,9 +37,8 @@ struct Chapter09 {
     // ε̃ of [B, …], then x̂₀ = (x_t − √(1 − ᾱ)·ε̃)/√ᾱ and x' = √ᾱ'·x̂₀ + √(1 − ᾱ')·ε̃.
     @Test("9.3 one guided DDIM step")
     func guidedDDIMStep() async {
-        let r = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) { Chapter09.check93() }
-        await Grader.explain(r, exercise: "9.3") {
-            await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { Chapter09.check93() }
+        await Grader.grade("9.3") { nonce, exit in
+            await #expect(processExitsWith: exit, observing: [\.standardErrorContent]) { [nonce = nonce as String] in Chapter09.check93(nonce) }
         }
     }
 }
@@ -73,8 +70,8 @@ extension Chapter09 {
         return nil
     }
 
-    static func check91() {
-        Grader.child("9.1") {
+    static func check91(_ nonce: String) {
+        Grader.child("9.1", nonce: nonce) {
             // (labels, uniforms, p, nullLabel, expected, what)
             var cases: [([Int], [Float], Float, Int, [Int], String)] = []
             // By hand: u = 0.05, 0.299 and 0 are below p = 0.3; u = 0.3 itself is not.
@@ -131,8 +128,8 @@ extension Chapter09 {
         return nil
     }
 
-    static func check92() {
-        Grader.child("9.2") {
+    static func check92(_ nonce: String) {
+        Grader.child("9.2", nonce: nonce) {
             let shape = [2, 3]
             let u: [Double] = [0.5, -1, 2, 0, 1.5, -0.25]               // ε_u
             let c: [Double] = [1, -0.5, 1, 0.25, -1.5, 0.75]            // ε_c
@@ -227,8 +224,8 @@ extension Chapter09 {
         }
     }
 
-    static func check93() {
-        Grader.child("9.3") {
+    static func check93(_ nonce: String) {
+        Grader.child("9.3", nonce: nonce) {
             var rng = SeededGenerator(seed: 93)
             // (B, image shape, ᾱ, ᾱ', w, what). Case 1 first: there every named mistake
             // gives a different answer. Then a very noisy start, the last step to ᾱ' = 1
@@ -245,7 +242,7 @@ extension Chapter09 {
                 let output = Tensor.randn([2 * b] + image, using: &rng)                     // [2B, …]: ε_c, then ε_u
                 let got = try Ch09.guidedDDIMStep(xt: xt, modelOutput: output, scale: w, alphaBar: a, alphaBarPrev: aPrev)
                 if got.shape == [2 * b] + image {
-                    Issue.record("wrong shape for x' (\(what)): expected \(shape), got \(got.shape) — x' has one item per item of x_t: split modelOutput into its halves and guide them into one ε̃ of [B, …] before the step")
+                    Grader.fail("wrong shape for x' (\(what)): expected \(shape), got \(got.shape) — x' has one item per item of x_t: split modelOutput into its halves and guide them into one ε̃ of [B, …] before the step")
                     return
                 }
                 let (x, out) = (xt.scalars.map(Double.init), output.scalars.map(Double.init))

@@ -5,13 +5,14 @@
 
 import Testing
 import DiffusionKit
+import Grading
 
 enum Compare {
     /// The tensor has the expected shape.
     @discardableResult
     static func shape(_ got: Tensor, _ expected: [Int], _ what: String) -> Bool {
         guard got.shape == expected else {
-            Issue.record("wrong shape for \(what): expected \(expected), got \(got.shape)")
+            Grader.fail("wrong shape for \(what): expected \(expected), got \(got.shape)", expected: "\(expected)", got: "\(got.shape)")
             return false
         }
         return true
@@ -21,7 +22,7 @@ enum Compare {
     @discardableResult
     static func count<T>(_ got: [T], _ expected: Int, _ what: String) -> Bool {
         guard got.count == expected else {
-            Issue.record("wrong shape for \(what): expected \(expected) values, got \(got.count)")
+            Grader.fail("wrong shape for \(what): expected \(expected) values, got \(got.count)", expected: "\(expected)", got: "\(got.count)")
             return false
         }
         return true
@@ -31,7 +32,7 @@ enum Compare {
     @discardableResult
     static func finite(_ got: [Double], _ what: String) -> Bool {
         if let i = got.firstIndex(where: { !$0.isFinite }) {
-            Issue.record("\(got[i].isNaN ? "NaN" : "infinity") in \(what) at index \(i)")
+            Grader.fail("\(got[i].isNaN ? "NaN" : "infinity") in \(what) at index \(i)", got: "\(got[i])", index: i)
             return false
         }
         return true
@@ -48,8 +49,9 @@ enum Compare {
             let tolerance = absolute + relative * abs(expected[i])
             if abs(got[i] - expected[i]) > tolerance {
                 var message = "wrong value in \(what) at index \(i): expected \(expected[i]), got \(got[i]) (tolerance \(tolerance))"
-                if let extra = hint?(i) { message += " — \(extra)" }
-                Issue.record(Comment(rawValue: message))
+                let extra = hint?(i)
+                if let extra { message += " — \(extra)" }
+                Grader.fail(message, hint: extra, expected: "\(expected[i])", got: "\(got[i])", index: i)
                 return false
             }
         }

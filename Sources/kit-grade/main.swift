@@ -1,0 +1,2 @@
+// kit-grade — placeholder while the command is written.
+print("kit-grade")
