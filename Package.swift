@@ -106,7 +106,7 @@ let package = Package(
         .target(name: "Grading"),
         .executableTarget(
             name: "kit-grade",
-            dependencies: ["Grading", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Grading", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/kit-grade"),
 
         // MARK: tests
@@ -139,6 +139,14 @@ let package = Package(
 if let only = Context.environment["KIT_ONLY"] {
     let kept = Set(only.split(separator: ",").map { String($0) })
     package.targets = package.targets.filter { kept.contains($0.name) }
+    for target in package.targets {
+        target.dependencies = target.dependencies.filter { dependency in
+            switch dependency {
+            case .targetItem(let name, _), .byNameItem(let name, _): return kept.contains(name)
+            default: return true
+            }
+        }
+    }
     package.products = package.products.filter { product in
         product.name == "DiffusionKit" ? kept.contains("DiffusionKit") : kept.contains(product.name)
     }

@@ -1,2 +1,0 @@
-// kit-grade — placeholder while the command is written.
-print("kit-grade")
