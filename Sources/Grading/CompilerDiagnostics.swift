@@ -13,7 +13,10 @@ public enum CompilerDiagnostics {
             let text = String(line).trimmingCharacters(in: .whitespaces)
             guard seen.insert(text).inserted else { continue }
             var key = ""
-            if let range = text.range(of: "/Exercises/") {
+            // The last "/Exercises/" of the location before ": error: " (the kit itself may lie
+            // under a folder named Exercises, and the message may quote other paths).
+            let location = text[..<(text.range(of: ": error: ")?.lowerBound ?? text.endIndex)]
+            if let range = location.range(of: "/Exercises/", options: .backwards) {
                 let file = text[range.upperBound...].prefix { $0 != ":" }
                 if file.hasSuffix(".swift") && !file.contains("/") {
                     key = "Exercises/\(file)"

@@ -26,7 +26,7 @@ public struct ExerciseCatalog: Sendable {
     /// and optional `grading.json`).
     public init(kit: URL) throws {
         let exercisesFolder = kit.appendingPathComponent("Exercises")
-        let files = try FileManager.default.contentsOfDirectory(atPath: exercisesFolder.path)
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: exercisesFolder.path)) ?? [])
             .filter { $0.hasPrefix("Chapter") && $0.hasSuffix(".swift") }.sorted()
         guard !files.isEmpty else { throw GradingError.notAKit(kit.path) }
         var ids: [String] = []

@@ -42,7 +42,9 @@ public struct LearnerCopy: Sendable {
         }
         let date = ProcessRunner.run(git + ["show", "-s", "--format=%ci", commit]).output
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let snapshot = snapshots.appendingPathComponent(id)
+        // One folder per copy's path: two copies with the same folder name (class1/alice,
+        // class2/alice) get their own snapshots before `uniqueIDs` tells them apart.
+        let snapshot = snapshots.appendingPathComponent("\(id)-\(pathHash(url.path))")
         try? FileManager.default.removeItem(at: snapshot)
         try? FileManager.default.createDirectory(at: snapshot, withIntermediateDirectories: true)
         let archive = ProcessRunner.run(["sh", "-c", "git -c safe.directory='*' -C \"$0\" archive \"$1\" | tar -x -C \"$2\"",
@@ -60,6 +62,14 @@ public struct LearnerCopy: Sendable {
     static func safeID(_ name: String) -> String {
         let cleaned = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
         return cleaned.hasPrefix(".") ? "_" + cleaned.dropFirst() : cleaned
+    }
+
+    /// A stable 16-hex-digit hash of `path` (64-bit FNV-1a), the same from run to run.
+    static func pathHash(_ path: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// The learner's exercise files, `Exercises/*.swift` → bytes.

@@ -102,29 +102,3 @@ enum KitLocation {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }
 }
-
-/// Deadlines as git reads them.
-enum Deadline {
-    /// Accepted forms: 2026-12-18, "2026-12-18 23:59", "2026-12-18 23:59:59", 2026-12-18T23:59.
-    static func isValid(_ text: String) -> Bool { date(text) != nil }
-
-    static func date(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        for format in ["yyyy-MM-dd", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date }
-        }
-        return nil
-    }
-
-    /// The deadline as "2026-12-18 23:59:59" in local time (a bare date means its end).
-    static func normalised(_ text: String) -> String {
-        guard var date = date(text) else { return text }
-        if text.count == 10 { date += 86_399 }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: date)
-    }
-}
