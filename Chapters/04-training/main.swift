@@ -21,6 +21,13 @@ let (nb, flags) = Notebook.withFlags(TrainingFlags.self, chapter: 4, title: "Tra
 let preset = flags.model ?? (nb.quick ? .unetSmall : .unetDigits)
 let schedule = NoiseSchedule(flags.schedule, timesteps: flags.timesteps)
 let T = schedule.timesteps
+// The training data and a checkpoint to resume are checked first, so that a wrong
+// `--data-dir` or `--resume` fails in a second, not after the 2-D model has trained.
+let data = DigitData.load(flags, nb: nb)
+let checkpointPath = flags.checkpoint ?? nb.path("checkpoint.safetensors")
+if flags.resume && !FileManager.default.fileExists(atPath: checkpointPath) {
+    Notebook.exitWithError("cannot resume: there is no checkpoint at \(checkpointPath) (train without --resume first, or pass --checkpoint FILE)", code: 64)
+}
 
 /*:
  ## The loss of one batch
@@ -150,7 +157,6 @@ nb.table(["sliced Wasserstein-1, n = \(pointCount)", "distance"], [
  so the grids below show one set of samples sharpening. Each preview uses DDPM on
  100 evenly spaced timesteps (chapter 05 explains why that is allowed) to stay quick.
  */
-let data = DigitData.load(flags, nb: nb)
 var config = TrainingConfiguration()
 config.objective = flags.objective
 config.minSNRGamma = flags.minSNR ? 5 : nil
@@ -158,7 +164,6 @@ config.batchSize = flags.batchSize
 config.seed = nb.options.seed
 config.labelDropout = flags.dropLabel
 let trainer = DiffusionTrainer(model: model, schedule: schedule, configuration: config)
-let checkpointPath = flags.checkpoint ?? nb.path("checkpoint.safetensors")
 if flags.resume {
     do { try DiffusionCheckpoint.resume(trainer, from: checkpointPath) } catch {
         Notebook.exitWithError("cannot resume: \(error)", code: 64)

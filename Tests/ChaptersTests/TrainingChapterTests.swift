@@ -40,6 +40,17 @@ struct TrainingChapterTests {
         let lines = run.errors.split(separator: "\n")
         #expect(lines.count == 1, "expected one line, got: \(run.errors)")
         #expect(run.errors.contains("train-images-idx3-ubyte"), "the error does not name the file: \(run.errors)")
+        #expect(!run.output.contains("toy model:"), "the data should be checked before the 2-D model trains: \(run.output.prefix(500))")
+    }
+
+    @Test("--resume without a checkpoint fails at once, before any training")
+    func resumeWithoutCheckpoint() throws {
+        let folder = ChapterRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try ChapterRunner.run("chapter04", ["--quick", "--resume"], out: folder)
+        #expect(run.status == 64, "exited with \(run.status): \(run.errors)")
+        #expect(run.errors.split(separator: "\n").count == 1 && run.errors.contains("no checkpoint at"), "\(run.errors)")
+        #expect(!run.output.contains("toy model:"), "\(run.output.prefix(500))")
     }
 
     @Test("Ctrl-C writes a checkpoint that --resume continues from; another architecture is refused")
