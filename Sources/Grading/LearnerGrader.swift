@@ -35,8 +35,9 @@ public final class LearnerGrader {
         self.sandbox = sandbox
     }
 
-    /// Grades one copy. `phase` is told "building" and "checking" as they start.
-    public func grade(_ copy: LearnerCopy, phase: (String) -> Void = { _ in }) -> LearnerResult {
+    /// Grades one copy. `phase` is told what is happening ("building 12 s", "checking 3 s")
+    /// about once a second.
+    public func grade(_ copy: LearnerCopy, phase: @escaping (String) -> Void = { _ in }) -> LearnerResult {
         var result = LearnerResult(learner: copy.id, source: copy.source, graded: false, gradingStatus: "")
         if !sandbox.isolated { result.notes.append(Sandbox.notSandboxedNote) }
         if let problem = copy.problem {
@@ -59,7 +60,9 @@ public final class LearnerGrader {
                 result.gradingStatus = "not graded: cannot write the workspace \(workspace.package.path): \(error)"
                 return result
             }
-            let build = runSandboxed(["swift", "build", "--build-tests", "--scratch-path", ".build"], seconds: buildSeconds)
+            let build = runSandboxed(["swift", "build", "--build-tests", "--scratch-path", ".build"], seconds: buildSeconds) {
+                phase(String(format: "building %.0f s", Date().timeIntervalSince(buildStart)))
+            }
             if build.status == 0 { break }
             if build.timedOut {
                 result.gradingStatus = "not graded: the build took more than \(Int(buildSeconds)) s"
@@ -85,7 +88,9 @@ public final class LearnerGrader {
         try? FileManager.default.removeItem(at: workspace.verdictFile)
         let run = runSandboxed(["swift", "test", "--skip-build", "--no-parallel", "--scratch-path", ".build"],
                                seconds: checkSeconds,
-                               extra: extraEnvironment.merging([VerdictChannel.fileVariable: workspace.verdictFile.path]) { $1 })
+                               extra: extraEnvironment.merging([VerdictChannel.fileVariable: workspace.verdictFile.path]) { $1 }) {
+            phase(String(format: "checking %.0f s", Date().timeIntervalSince(built)))
+        }
         lastTimings = (built.timeIntervalSince(buildStart), Date().timeIntervalSince(built))
         var verdicts: [String: Verdict] = [:]
         let lines = (try? String(contentsOf: workspace.verdictFile, encoding: .utf8)) ?? ""
@@ -121,9 +126,10 @@ public final class LearnerGrader {
     }
 
     /// Runs a command in the workspace's package, sandboxed when possible.
-    private func runSandboxed(_ command: [String], seconds: Double, extra: [String: String] = [:]) -> ProcessRunner.Outcome {
+    private func runSandboxed(_ command: [String], seconds: Double, extra: [String: String] = [:],
+                              tick: @escaping () -> Void) -> ProcessRunner.Outcome {
         ProcessRunner.run(sandbox.wrap(command, writable: workspace.root, home: workspace.home, directory: workspace.package), in: workspace.package,
-                          environment: workspace.environment.merging(extra) { $1 }, seconds: seconds)
+                          environment: workspace.environment.merging(extra) { $1 }, seconds: seconds, tick: { _ in tick() })
     }
 
     /// The 1-based line of `func name(` in a Swift file.

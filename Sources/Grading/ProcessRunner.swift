@@ -15,9 +15,10 @@ public enum ProcessRunner {
     }
 
     /// Runs `arguments[0]` (looked up on the PATH) with the others, in `directory`,
-    /// with `environment` added to this process's, for at most `seconds`.
+    /// with `environment` added to this process's, for at most `seconds`; `tick` is
+    /// told the seconds elapsed, about once a second, while it runs.
     public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-                           seconds: Double = .infinity) -> Outcome {
+                           seconds: Double = .infinity, tick: ((Double) -> Void)? = nil) -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // Foundation starts the command as the leader of its own process group, so a time
@@ -34,9 +35,15 @@ public enum ProcessRunner {
         do { try process.run() } catch {
             return Outcome(status: 127, output: "cannot run \(arguments.first ?? ""): \(error)", timedOut: false)
         }
-        let deadline = Date().addingTimeInterval(seconds)
+        let start = Date()
+        let deadline = start.addingTimeInterval(seconds)
         var timedOut = false
+        var lastTick = start
         while process.isRunning {
+            if let tick, Date().timeIntervalSince(lastTick) >= 1 {
+                lastTick = Date()
+                tick(lastTick.timeIntervalSince(start))
+            }
             if Date() > deadline {
                 timedOut = true
                 kill(-process.processIdentifier, SIGKILL)
