@@ -5,7 +5,8 @@
 // hand for two items whose variances are 1, 4, ¼, 9 and 2, ½, 4, 1 (σ = 1, 2, ½, 3 and
 // √2, 1/√2, 2, 1), then both formulas in Double, element by element, for seeded [3, 4, 3, 3]
 // and [5, 7] inputs, with the gradients ∂z/∂μ = 1, ∂z/∂log σ² = ½σε, ∂KL/∂μ = μ and
-// ∂KL/∂log σ² = ½(σ² − 1) reached through the learner's graph; the scale factor by hand
+// ∂KL/∂log σ² = ½(σ² − 1) reached through the learner's graph, and z at log σ² up to 120,
+// where σ² overflows Float but σ = exp(½·log σ²) does not; the scale factor by hand
 // for eight values of std 2, for the same spread around a mean of 10 000 (where
 // E[z²] − E[z]² cancels in Float), and in Double for 1024 seeded values, with the
 // property that scaled latents have std 1 and unscaling undoes scaling; attention
@@ -92,7 +93,8 @@ extension Chapter08 {
 
     /// The per-item KL in Double, right or with one known mistake.
     enum KLMistake: CaseIterable {
-        case none, noHalf, meanOverValues, meanWithoutHalf, logSign, stdForVariance, noMinusOne, meanNotSquared
+        case none, noHalf, meanOverValues, meanWithoutHalf, logSign, stdForVariance, noMinusOne, meanNotSquared, logVarianceForVariance,
+             negated
 
         /// The summand for one value.
         func term(_ mu: Double, _ logVariance: Double) -> Double {
@@ -101,6 +103,7 @@ extension Chapter08 {
             case .stdForVariance: return mu * mu + exp(0.5 * logVariance) - 1 - logVariance
             case .noMinusOne: return mu * mu + exp(logVariance) - logVariance
             case .meanNotSquared: return mu + exp(logVariance) - 1 - logVariance
+            case .logVarianceForVariance: return mu * mu + logVariance - 1 - logVariance
             default: return mu * mu + exp(logVariance) - 1 - logVariance
             }
         }
@@ -115,6 +118,7 @@ extension Chapter08 {
                 case .noHalf: return sum
                 case .meanOverValues: return 0.5 * sum / Double(per)
                 case .meanWithoutHalf: return sum / Double(per)
+                case .negated: return -0.5 * sum
                 default: return 0.5 * sum
                 }
             }
@@ -133,6 +137,8 @@ extension Chapter08 {
             case .noMinusOne:
                 return "the −1 is missing: each term μ² + σ² − 1 − log σ² is 0 where μ = 0 and σ² = 1"
             case .meanNotSquared: return "μ is squared in the KL: ½·Σ(μ² + σ² − 1 − log σ²)"
+            case .logVarianceForVariance: return "σ² is exp(log σ²), not log σ² itself: ½·Σ(μ² + exp(log σ²) − 1 − log σ²)"
+            case .negated: return "the sign is flipped: the KL is ≥ 0, ½·Σ(μ² + σ² − 1 − log σ²)"
             }
         }
     }
@@ -207,6 +213,16 @@ extension Chapter08 {
             guard checkZ(z, shape: shape, mu: mu, lv: lv, eps: eps, "z (by hand)"),
                   Compare.close(z, shape: shape, zByHand, absolute: 1e-5, relative: 1e-5, "z (by hand)") else { return }
 
+            // Log-variances up to 120, as an exploding encoder gives: σ² = e^120 overflows Float
+            // (above e^88.7 ≈ 3.4e38), but σ = e^60 ≈ 1.1e26 and z do not.
+            let bigLv: [Double] = [120, -150, 90, 0.5], bigMu: [Double] = [0.5, -1, 2, 0], bigEps: [Double] = [1, 0.5, -2, 1.5]
+            let zBig = try Ch08.reparameterise(mean: tensor(bigMu, [1, 4]), logVariance: tensor(bigLv, [1, 4]), noise: tensor(bigEps, [1, 4]))
+            if let i = zBig.scalars.firstIndex(where: { !$0.isFinite }) {
+                Grader.fail("\(zBig.scalars[i].isNaN ? "NaN" : "infinity") in z at index \(i) for log σ² = \(bigLv[i]) — exp(log σ²) overflows Float above log σ² ≈ 88.7 before any square root is taken: σ = exp(½·log σ²) stays finite")
+                return
+            }
+            guard checkZ(zBig, shape: [1, 4], mu: bigMu, lv: bigLv, eps: bigEps, "z for log σ² = \(bigLv)") else { return }
+
             // KL = ½ Σ (μ² + σ² − 1 − log σ²):
             //   item 0: (1 + 1 − 1 − 0) + (4 + 4 − 1 − ln 4) + (¼ + ¼ − 1 + ln 4) + (9 + 9 − 1 − ln 9)
             //         = 24.5 − ln 9,              so KL = 12.25 − ln 3 ≈ 11.1513877;
@@ -272,7 +288,7 @@ extension Chapter08 {
 extension Chapter08 {
     /// The scale factor in Double, right or with one known mistake.
     enum ScaleFactorMistake: CaseIterable {
-        case none, sampleStd, inverseVariance, std, variance, notCentred
+        case none, sampleStd, inverseVariance, std, variance, notCentred, sumOfSquares
 
         func factor(_ z: [Double]) -> Double {
             let n = Double(z.count)
@@ -286,6 +302,7 @@ extension Chapter08 {
             case .std: return variance.squareRoot()
             case .variance: return variance
             case .notCentred: return 1 / (z.reduce(0) { $0 + $1 * $1 } / n).squareRoot()
+            case .sumOfSquares: return 1 / squares.squareRoot()
             }
         }
 
@@ -299,6 +316,7 @@ extension Chapter08 {
             case .variance: return "that is the variance: s = 1/std = 1/√(mean((z − m)²))"
             case .notCentred:
                 return "the values are not centred on their mean: std = √(mean((z − m)²)) with m = mean(z), not √(mean(z²))"
+            case .sumOfSquares: return "that is 1/√(Σ(z − m)²): take the mean of the squares, dividing the sum by n"
             }
         }
     }
@@ -384,7 +402,7 @@ extension Chapter08 {
     /// Cross-attention in Double, right or with one known mistake.
     enum AttentionMistake: CaseIterable {
         case none, softmaxOverPixels, scaleBySqrtC, noScale, scaleByD, interleavedHeads, headsNotMergedBack, keysForValues
-        case weightsTransposed
+        case weightsTransposed, scaleAfterSoftmax
 
         var message: String {
             switch self {
@@ -401,6 +419,8 @@ extension Chapter08 {
             case .keysForValues: return "the output sums the values v_j, not the keys: out_i = Σ_j P_ij·v_j"
             case .weightsTransposed:
                 return "the weights are transposed: P[b, h, i, j] has one row per pixel i and one column per token j, [B, h, N, L]"
+            case .scaleAfterSoftmax:
+                return "1/√d scales the logits before the softmax, not the weights after it (each pixel's weights sum to 1)"
             }
         }
     }
@@ -413,7 +433,7 @@ extension Chapter08 {
         let scale: Double
         switch mistake {
         case .scaleBySqrtC: scale = 1 / Double(c).squareRoot()
-        case .noScale: scale = 1
+        case .noScale, .scaleAfterSoftmax: scale = 1
         case .scaleByD: scale = 1 / Double(d)
         default: scale = 1 / Double(d).squareRoot()
         }
@@ -450,6 +470,9 @@ extension Chapter08 {
                         let total = s[i].reduce(0.0) { $0 + exp($1 - top) }
                         for j in 0..<l { p[i][j] = exp(s[i][j] - top) / total }
                     }
+                }
+                if mistake == .scaleAfterSoftmax {
+                    p = p.map { row in row.map { $0 / Double(d).squareRoot() } }
                 }
                 for i in 0..<n {
                     for j in 0..<l {

@@ -55,12 +55,16 @@ extension Chapter09 {
         if got == rule({ $0 >= p }, to: nullLabel) || got == rule({ $0 > p }, to: nullLabel) {
             return "the comparison is reversed: that drops where u ≥ p, about 1 − p of the labels; drop where u < p"
         }
+        if got == rule({ $0 >= 1 - p }, to: nullLabel) || got == rule({ $0 > 1 - p }, to: nullLabel) {
+            return "that drops where u ≥ 1 − p: the same rate, but not the same labels — the rule is u < p (strictly)"
+        }
         let wrongNulls: [(Int, String)] = [
             (0, "0 (that is a real class)"),
             (-1, "−1 (the null label is an extra index that the label embedding has a row for)"),
             (nullLabel - 1, "nullLabel − 1 = \(nullLabel - 1) (that is the last real class)"),
+            (10, "a fixed 10 (the null label of digits): use the parameter nullLabel"),
         ]
-        for (wrong, name) in wrongNulls where got == rule({ $0 < p }, to: wrong) {
+        for (wrong, name) in wrongNulls where wrong != nullLabel && got == rule({ $0 < p }, to: wrong) {
             return "a dropped label becomes nullLabel = \(nullLabel) (the number of classes), not \(name)"
         }
         if got.count == labels.count, !labels.isEmpty, got.allSatisfy({ $0 == nullLabel }) {
@@ -121,6 +125,9 @@ extension Chapter09 {
         if gives({ u, c in (1 + w) * c - w * u }) {
             return "that is Ho & Salimans' (1 + w)·ε_c − w·ε_u, i.e. guiding with 1 + w: their w is ours − 1; here ε̃ = ε_u + w·(ε_c − ε_u)"
         }
+        if gives({ u, c in u - w * (c - u) }) {
+            return "the sign of the guidance term: ε̃ = ε_u + w·(ε_c − ε_u) moves from ε_u towards ε_c, not away from it"
+        }
         if gives({ u, c in w * (c - u) }) { return "the ε_u term is missing: ε̃ = ε_u + w·(ε_c − ε_u), not w·(ε_c − ε_u)" }
         if gives({ _, c in w * c }) { return "w·ε_c alone ignores the unconditional prediction: ε̃ = ε_u + w·(ε_c − ε_u)" }
         if w == 0 { return "at w = 0 the guided prediction is the unconditional ε_u itself" }
@@ -169,7 +176,8 @@ extension Chapter09 {
 extension Chapter09 {
     /// The guided DDIM step in Double, right or with one known mistake.
     enum StepMistake: CaseIterable {
-        case none, halvesSwapped, alphasSwapped, onePlusW, unguided, noUnconditionalTerm, onlyConditionalTimesW
+        case none, halvesSwapped, halvesInterleaved, alphasSwapped, onePlusW, unguided, onlyUnconditional, noUnconditionalTerm,
+             onlyConditionalTimesW, guidanceSign
         case noSqrtAlphaBar, noSqrtOneMinusAlphaBar, noSqrtAlphaBarPrev, noSqrtOneMinusAlphaBarPrev
 
         var message: String {
@@ -177,6 +185,12 @@ extension Chapter09 {
             case .none: return ""
             case .halvesSwapped:
                 return "the halves are swapped (or ε_c and ε_u in the guidance formula): items 0..<B of modelOutput are the conditional ε_c, items B..<2B the unconditional ε_u"
+            case .halvesInterleaved:
+                return "the halves are blocks, not interleaved: items 0..<B of modelOutput are ε_c and items B..<2B are ε_u (not items 2b and 2b + 1)"
+            case .onlyUnconditional:
+                return "the step used ε_u alone: guide first, ε̃ = ε_u + w·(ε_c − ε_u)"
+            case .guidanceSign:
+                return "the sign of the guidance term: ε̃ = ε_u + w·(ε_c − ε_u) moves towards ε_c, not away from it"
             case .alphasSwapped:
                 return "ᾱ and ᾱ' are swapped: alphaBar (ᾱ) belongs to x_t and gives x̂₀; alphaBarPrev (ᾱ') is where the step lands"
             case .onePlusW:
@@ -200,9 +214,9 @@ extension Chapter09 {
     }
 
     /// x' for `xt` (B items, flattened) and `output` (2B items: ε_c then ε_u), in Double.
-    static func guidedStep(xt: [Double], output: [Double], w: Double, alphaBar: Double, alphaBarPrev: Double,
+    static func guidedStep(xt: [Double], output: [Double], items b: Int, w: Double, alphaBar: Double, alphaBarPrev: Double,
                            _ mistake: StepMistake = .none) -> [Double] {
-        let n = xt.count
+        let n = xt.count, per = n / b
         let (a, aPrev) = mistake == .alphasSwapped ? (alphaBarPrev, alphaBar) : (alphaBar, alphaBarPrev)
         let sqrtA = mistake == .noSqrtAlphaBar ? a : a.squareRoot()
         let sqrtOneMinusA = mistake == .noSqrtOneMinusAlphaBar ? 1 - a : (1 - a).squareRoot()
@@ -212,9 +226,15 @@ extension Chapter09 {
         return (0..<n).map { i in
             var (c, u) = (output[i], output[n + i])
             if mistake == .halvesSwapped { swap(&c, &u) }
+            if mistake == .halvesInterleaved {                                      // ε_c, ε_u as items 2b, 2b + 1
+                let (item, j) = (i / per, i % per)
+                (c, u) = (output[2 * item * per + j], output[(2 * item + 1) * per + j])
+            }
             let eps: Double
             switch mistake {
             case .unguided: eps = c
+            case .onlyUnconditional: eps = u
+            case .guidanceSign: eps = u - w * (c - u)
             case .noUnconditionalTerm: eps = w * (c - u)
             case .onlyConditionalTimesW: eps = w * c
             default: eps = u + weight * (c - u)
@@ -246,13 +266,13 @@ extension Chapter09 {
                     return
                 }
                 let (x, out) = (xt.scalars.map(Double.init), output.scalars.map(Double.init))
-                let expected = guidedStep(xt: x, output: out, w: Double(w), alphaBar: a, alphaBarPrev: aPrev)
+                let expected = guidedStep(xt: x, output: out, items: b, w: Double(w), alphaBar: a, alphaBarPrev: aPrev)
                 // Float rounding of ε̃ is amplified by 1/√ᾱ in x̂₀ (7× at ᾱ = 0.02).
                 let absolute = 1e-4 / a.squareRoot()
                 let ok = Compare.close(got, shape: shape, expected, absolute: absolute, relative: 1e-4, "x' (\(what))") { _ in
                     let values = got.scalars.map(Double.init)
                     for mistake in StepMistake.allCases where mistake != .none {
-                        let wrong = guidedStep(xt: x, output: out, w: Double(w), alphaBar: a, alphaBarPrev: aPrev, mistake)
+                        let wrong = guidedStep(xt: x, output: out, items: b, w: Double(w), alphaBar: a, alphaBarPrev: aPrev, mistake)
                         if values.indices.allSatisfy({ abs(values[$0] - wrong[$0]) <= absolute + 1e-4 * abs(wrong[$0]) }) {
                             return mistake.message
                         }
