@@ -91,6 +91,24 @@ struct ExerciseCatalogTests {
                                          "2.1": "Chapter02.swift", "2.9": "Chapter02.swift", "2.10": "Chapter02.swift"])
     }
 
+    @Test("a learner's own copy: an exercise already written (no stub left) is still listed, from its check")
+    func ownCopy() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try Self.makeFakeKit(folder)
+        try folder.write("""
+            public enum Chapter01 {
+                public static func qSample(x0: [Float], t: Int) throws -> [Float] { x0 }
+                public static func snr<T: BinaryFloatingPoint>(_ alphaBar: T) throws -> T { alphaBar / (1 - alphaBar) }
+            }
+            """, to: "Exercises/Chapter01.swift")
+        let catalog = try ExerciseCatalog(kit: folder.url)
+        #expect(catalog.exercises.map(\.id) == ["1.1", "1.2", "2.1", "2.9", "2.10"])
+        #expect(catalog.exercises.first?.name == "1.1 fake forward process")
+        #expect(catalog.chapterFiles["1.2"] == "Chapter01.swift")
+        #expect(catalog.functionNames["1.1"] == nil)
+    }
+
     @Test("exercise ids are ordered numerically, part by part")
     func order() {
         #expect(ExerciseCatalog.precedes("2.9", "2.10"))
