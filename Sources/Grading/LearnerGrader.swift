@@ -51,6 +51,8 @@ public final class LearnerGrader {
             result.notes.append("\(path) is missing from the copy: its stubs were graded")
         }
 
+        let learnerFiles = exercises          // what the learner wrote, for the file:line of each exercise
+
         // Build, swapping the files the compiler blames for their stubs.
         phase("building")
         let buildStart = Date()
@@ -111,7 +113,7 @@ public final class LearnerGrader {
                 verdicts[exercise.id] = Verdict(exercise: exercise.id, name: exercise.name, status: .notRun, message: "not run: \(why)")
             }
             verdicts[exercise.id]?.name = exercise.name
-            if let name = catalog.functionNames[exercise.id], let data = exercises[file],
+            if let name = catalog.functionNames[exercise.id], let data = learnerFiles[file],
                let line = Self.line(of: name, in: data) {
                 result.locations[exercise.id] = "\(file):\(line)"
             }
