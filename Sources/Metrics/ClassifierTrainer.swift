@@ -1,7 +1,8 @@
 // ClassifierTrainer.swift — training the digit classifier on an endless digit stream.
 //
 // Each step draws a fresh batch of SyntheticDigits from the caller's seeded generator
-// (so no digit is seen twice and there is nothing to overfit), adds mild noise to
+// (so no digit is seen twice and there is nothing to overfit) — or a batch from another
+// source, such as MNIST's training split (ClassifierOnIDX.swift) —, adds mild noise to
 // some images, and takes one AdamW step on the cross-entropy:
 //
 //   1. (x, y) ← SyntheticDigits.batch(B, using: &rng)      x [B, 1, 28, 28]
@@ -17,7 +18,8 @@ import Datasets
 import NeuralNets
 import Tensors
 
-/// Trains a `DigitClassifier` with AdamW on fresh SyntheticDigits batches.
+/// Trains a `DigitClassifier` with AdamW on fresh SyntheticDigits batches (or batches
+/// from any other source of labelled 28 × 28 images).
 public struct ClassifierTrainer {
     /// The settings of a training run.
     public struct Configuration: Sendable {
@@ -71,10 +73,20 @@ public struct ClassifierTrainer {
         self.configuration = configuration
     }
 
-    /// Trains `model` in place, drawing every batch and all noise from `rng`, and calls
-    /// `progress` after each step. Leaves the model in evaluation mode.
+    /// Trains `model` in place on fresh SyntheticDigits, drawing every batch and all
+    /// noise from `rng`, and calls `progress` after each step. Leaves the model in
+    /// evaluation mode.
     public func train(_ model: DigitClassifier, using rng: inout some RandomNumberGenerator,
                       progress: (Progress) -> Void = { _ in }) {
+        train(model, using: &rng, batch: { n, g in SyntheticDigits.batch(n, using: &g) }, progress: progress)
+    }
+
+    /// Trains `model` in place on the batches `batch(B, &rng)` returns (images
+    /// `[B, 1, 28, 28]` in [−1, 1] and B labels 0 … 9), drawing them and all noise from
+    /// `rng`, and calls `progress` after each step. Leaves the model in evaluation mode.
+    public func train<G: RandomNumberGenerator>(_ model: DigitClassifier, using rng: inout G,
+                                                batch: (Int, inout G) -> (images: Tensor, labels: [Int]),
+                                                progress: (Progress) -> Void = { _ in }) {
         let c = configuration
         let optimizer = AdamW(parameters: model.parameters, learningRate: c.learningRate,
                               weightDecay: c.weightDecay)
@@ -83,7 +95,7 @@ public struct ClassifierTrainer {
                                                          totalSteps: c.steps, minimum: c.learningRate / 50)
         model.train()
         for step in 1...c.steps {
-            let (clean, labels) = SyntheticDigits.batch(c.batchSize, using: &rng)   // [B, 1, 28, 28]
+            let (clean, labels) = batch(c.batchSize, &rng)                            // [B, 1, 28, 28]
             let x = augment(clean, using: &rng)                                       // [B, 1, 28, 28]
             optimizer.zeroGrad()
             let logits = model.logits(x)                                              // [B, 10]

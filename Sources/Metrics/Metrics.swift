@@ -5,6 +5,9 @@
 //   DigitClassifierWeights.swift loading the shipped Pretrained/digit-classifier.safetensors
 //   ClassifierInference.swift    batched no-grad predictions and accuracy
 //   ClassifierTrainer.swift      how those weights were trained (kit-pretrain classifier)
+//   ClassifierOnIDX.swift        the same classifier trained on MNIST or Fashion-MNIST files
+//   DatasetClassifier.swift      the classifier that matches a dataset (shipped or in the cache)
+//   DigitReference.swift         the real images to compare with: the model's own training data
 //   CrossEntropy.swift           the training loss
 //   RowArgmax.swift              predicted class of each row of probabilities
 //   Recognisability.swift        share of samples the classifier is confident about

@@ -33,11 +33,16 @@ enum ChapterRunner {
     }
 
     /// Runs `chapterNN` with `arguments`; `--out` goes to a fresh folder unless given.
-    static func run(_ chapter: String, _ arguments: [String], out: URL? = nil) throws -> ChapterRun {
+    /// `environment` adds to (or replaces) the test's own environment variables.
+    static func run(_ chapter: String, _ arguments: [String], out: URL? = nil,
+                    environment: [String: String] = [:]) throws -> ChapterRun {
         let folder = out ?? temporaryFolder()
         let process = Process()
         process.executableURL = productsFolder.appendingPathComponent(chapter)
         process.arguments = arguments + ["--out", folder.path]
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr

@@ -43,6 +43,14 @@ extension MNIST {
     /// or `~/.cache/diffusion-kit/<kind>` when `XDG_CACHE_HOME` is not set
     /// (`<kind>` is `mnist` or `fashion-mnist`).
     public static func defaultCacheDirectory(_ kind: MNISTKind) -> String {
+        join(kitCacheDirectory, kind.rawValue)
+    }
+
+    /// The kit's folder in the user's cache: `$XDG_CACHE_HOME/diffusion-kit`, or
+    /// `~/.cache/diffusion-kit` when `XDG_CACHE_HOME` is not set or not absolute. The
+    /// datasets' folders and the classifiers trained on them live here; setting
+    /// `XDG_CACHE_HOME` moves all of it (tests point it at a temporary folder).
+    public static var kitCacheDirectory: String {
         let environment = ProcessInfo.processInfo.environment
         let cache: String
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {   // the XDG spec ignores relative paths
@@ -51,7 +59,7 @@ extension MNIST {
             let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
             cache = join(home, ".cache")
         }
-        return join(join(cache, "diffusion-kit"), kind.rawValue)
+        return join(cache, "diffusion-kit")
     }
 
     /// Downloads the four `.gz` files of `kind` into `directory` (created if needed),
