@@ -24,6 +24,13 @@ let T = schedule.timesteps
 // The training data and a checkpoint to resume are checked first, so that a wrong
 // `--data-dir` or `--resume` fails in a second, not after the 2-D model has trained.
 let data = DigitData.load(flags, nb: nb)
+// The metrics at the end judge samples against this dataset's own test split.
+let reference = DigitReference(dataset: data.name, directory: flags.dataDir)!
+if case let .testSplit(kind, directory) = reference {
+    do { _ = try MNIST.load(kind, split: .test, directory: directory, limit: 1) } catch {
+        nb.note("the metrics at the end will be skipped: \(error)")
+    }
+}
 let checkpointPath = flags.checkpoint ?? nb.path("checkpoint.safetensors")
 if flags.resume && !FileManager.default.fileExists(atPath: checkpointPath) {
     Notebook.exitWithError("cannot resume: there is no checkpoint at \(checkpointPath) (train without --resume first, or pass --checkpoint FILE)", code: 64)
@@ -277,8 +284,7 @@ let samples = trainer.withEMAWeights { () -> Tensor in
 }
 nb.images(samples.slice(axis: 0, 0..<min(64, sampleCount)), name: "samples",
           caption: "Samples of the EMA weights after \(trainer.step) steps (DDPM, \(sampleSteps) respaced steps)", columns: 8)
-// The real digits and the classifier both come from the data the model trained on.
-let reference = DigitReference(dataset: data.name, directory: flags.dataDir)!
+// The real digits and the classifier both come from the data the model trained on (`reference`, above).
 do {
     let classifier = try DigitClassifier.forDataset(reference)
     var referenceRNG = SeededGenerator(seed: nb.options.seed &+ 8)
