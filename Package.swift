@@ -96,6 +96,7 @@ let package = Package(
         // MARK: tools
         .executableTarget(
             name: "kit-bench", dependencies: ["Tensors", "NeuralNets", "Datasets", "CBLAS"], path: "Sources/kit-bench",
+            exclude: ["realism_sklearn.py"],   // the realism case's cross-check, run with python3
             swiftSettings: optimized),
         // Produces the weights in Pretrained/ (see the README for the exact commands).
         .executableTarget(

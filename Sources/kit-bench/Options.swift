@@ -10,21 +10,40 @@ let benchCases: [String: @Sendable (BenchOptions) -> [JSONLine]] = [
     "conv-shapes": convShapesCase,
     "matmul": matmulCase,
     "silu": siluCase,
+    "realism": realismCase,
 ]
+
+/// Cases that run only when named with `--case`: `realism` needs a data file.
+let casesRunOnlyWhenNamed: Set<String> = ["realism"]
 
 /// Parsed command-line options of kit-bench.
 struct BenchOptions: Sendable {
-    /// The cases to run, in order (all of them by default).
-    var cases: [String] = benchCases.keys.sorted()
+    /// The cases to run, in order (by default all but `casesRunOnlyWhenNamed`).
+    var cases: [String] = benchCases.keys.sorted().filter { !casesRunOnlyWhenNamed.contains($0) }
     /// Timed repetitions per measurement; the median is reported.
     var repeats = 10
     /// Whether `--help` was given.
     var showHelp = false
+    /// realism: scikit-learn's `digits.csv` or `digits.csv.gz` (required by that case).
+    var digitsCSV: String?
+    /// realism: how many synthetic digits the classifier is trained on.
+    var syntheticCount = 20_000
+    /// realism: the seed of the synthetic digits and of the classifier's training.
+    var seed: UInt64 = 0
+    /// realism: the prefix of the CSV files the mapped synthetic digits are written to.
+    var export: String?
 
     static let usage = """
         usage: kit-bench [--case NAME]... [--repeats R]
+                         [--digits-csv PATH] [--synthetic N] [--seed S] [--export PREFIX]
           --case NAME   run one case (repeatable); cases: \(benchCases.keys.sorted().joined(separator: ", "))
+                        (all but \(casesRunOnlyWhenNamed.sorted().joined(separator: ", ")) by default)
           --repeats R   timed repetitions per measurement, median reported (default 10)
+        realism (synthetic digits against scikit-learn's real 8 × 8 digits):
+          --digits-csv PATH   sklearn/datasets/data/digits.csv.gz, or digits.csv (required)
+          --synthetic N       synthetic training digits (default 20000)
+          --seed S            seed of the synthetic digits and the classifier (default 0)
+          --export PREFIX     also write PREFIX-{fit,pad}-{train,heldout}.csv for realism_sklearn.py
         """
 
     /// A bad command line, described for the user.
@@ -51,6 +70,18 @@ struct BenchOptions: Sendable {
                 let v = try value("--repeats")
                 guard let r = Int(v), r >= 1 else { throw UsageError(description: "--repeats must be a positive integer, got '\(v)'") }
                 o.repeats = r
+            case "--digits-csv":
+                o.digitsCSV = try value("--digits-csv")
+            case "--synthetic":
+                let v = try value("--synthetic")
+                guard let n = Int(v), n >= 10 else { throw UsageError(description: "--synthetic must be an integer ≥ 10, got '\(v)'") }
+                o.syntheticCount = n
+            case "--seed":
+                let v = try value("--seed")
+                guard let s = UInt64(v), s <= UInt64(Int.max) else { throw UsageError(description: "--seed must be an integer 0 … 2⁶³ − 1, got '\(v)'") }
+                o.seed = s
+            case "--export":
+                o.export = try value("--export")
             case "--help", "-h":
                 o.showHelp = true
             default:
@@ -59,6 +90,9 @@ struct BenchOptions: Sendable {
             i += 1
         }
         if !chosen.isEmpty { o.cases = chosen }
+        if o.cases.contains("realism") && o.digitsCSV == nil {
+            throw UsageError(description: "--case realism needs --digits-csv PATH (scikit-learn's sklearn/datasets/data/digits.csv.gz)")
+        }
         return o
     }
 }
