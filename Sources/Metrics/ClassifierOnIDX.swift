@@ -70,21 +70,15 @@ public struct ClassifierOnIDX {
         }, progress: progress)
         let accuracy = model.accuracy(images: test.images, labels: test.labels)
 
-        typealias Key = DigitClassifier.MetadataKey
         let c = configuration
-        let metadata = [
-            Key.architecture: DigitClassifier.architecture,
-            Key.steps: "\(c.steps)",
-            Key.seed: "\(seed)",
-            Key.heldOutAccuracy: String(format: "%.4f", Double(accuracy)),
-            Key.heldOutCount: "\(test.labels.count)",
-            "held_out": "\(kind.rawValue) test split (t10k files)",
-            "dataset": kind.rawValue,
-            "training_images": "\(count)",
-            "batch_size": "\(c.batchSize)",
-            "learning_rate": "\(c.learningRate)",
-            "command": "kit-pretrain classifier --dataset \(kind.rawValue) --data-dir DIR --steps \(c.steps) --seed \(seed) --batch-size \(c.batchSize) --learning-rate \(c.learningRate)",
-        ]
+        let metadata = DigitClassifier.trainingMetadata(
+            steps: c.steps, seed: seed, batchSize: c.batchSize, learningRate: c.learningRate,
+            heldOutAccuracy: accuracy, heldOutCount: test.labels.count, extra: [
+                "held_out": "\(kind.rawValue) test split (t10k files)",
+                "dataset": kind.rawValue,
+                "training_images": "\(count)",
+                "command": "kit-pretrain classifier --dataset \(kind.rawValue) --data-dir DIR --steps \(c.steps) --seed \(seed) --batch-size \(c.batchSize) --learning-rate \(c.learningRate)",
+            ])
         try Checkpoint.save(model, to: path, metadata: metadata)
         return Result(testAccuracy: accuracy, testCount: test.labels.count, path: path, metadata: metadata)
     }

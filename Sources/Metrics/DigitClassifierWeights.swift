@@ -4,6 +4,7 @@
 // exact command). Its metadata records the architecture (checked on load), the
 // training steps and seed, and the accuracy measured on held-out digits.
 
+import Foundation
 import NeuralNets
 import Tensors
 
@@ -14,6 +15,22 @@ extension DigitClassifier {
     /// The seed of the `SyntheticDigits` stream used for held-out evaluation. Training
     /// never draws from it (`kit-pretrain classifier` refuses it as a training seed).
     public static let heldOutSeed: UInt64 = 0xD161_7E57
+
+    /// The metadata every trained classifier carries (architecture, steps, seed, batch size,
+    /// learning rate, held-out accuracy and count), with `extra` added.
+    public static func trainingMetadata(steps: Int, seed: UInt64, batchSize: Int, learningRate: Float,
+                                        heldOutAccuracy: Float, heldOutCount: Int,
+                                        extra: [String: String]) -> [String: String] {
+        [
+            MetadataKey.architecture: architecture,
+            MetadataKey.steps: "\(steps)",
+            MetadataKey.seed: "\(seed)",
+            MetadataKey.heldOutAccuracy: String(format: "%.4f", Double(heldOutAccuracy)),
+            MetadataKey.heldOutCount: "\(heldOutCount)",
+            "batch_size": "\(batchSize)",
+            "learning_rate": "\(learningRate)",
+        ].merging(extra) { $1 }
+    }
 
     /// Metadata keys written by `kit-pretrain classifier`.
     public enum MetadataKey {

@@ -112,18 +112,12 @@ struct TrainClassifier: ParsableCommand {
                              100 * Double(accuracy), heldOut, DigitClassifier.heldOutSeed,
                              Console.duration(trainingTime)))
 
-        typealias Key = DigitClassifier.MetadataKey
-        let metadata = [
-            Key.architecture: DigitClassifier.architecture,
-            Key.steps: "\(steps)",
-            Key.seed: "\(seed)",
-            Key.heldOutAccuracy: String(format: "%.4f", Double(accuracy)),
-            Key.heldOutCount: "\(heldOut)",
-            "held_out_seed": "\(DigitClassifier.heldOutSeed)",
-            "batch_size": "\(batchSize)",
-            "learning_rate": "\(learningRate)",
-            "command": "kit-pretrain classifier --steps \(steps) --seed \(seed) --batch-size \(batchSize) --learning-rate \(learningRate)",
-        ]
+        let metadata = DigitClassifier.trainingMetadata(
+            steps: steps, seed: seed, batchSize: batchSize, learningRate: learningRate,
+            heldOutAccuracy: accuracy, heldOutCount: heldOut, extra: [
+                "held_out_seed": "\(DigitClassifier.heldOutSeed)",
+                "command": "kit-pretrain classifier --steps \(steps) --seed \(seed) --batch-size \(batchSize) --learning-rate \(learningRate)",
+            ])
         try Checkpoint.save(model, to: out, metadata: metadata)
         Console.write("wrote \(out)\n")
     }

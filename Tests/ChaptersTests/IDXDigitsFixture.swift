@@ -24,22 +24,12 @@ struct IDXDigitsFixture {
     /// Deletes the folder and everything in it.
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
-    /// Writes `count` synthetic digits as `<prefix>-images-idx3-ubyte` and
+    /// Writes `count` synthetic digits of `seed` as `<prefix>-images-idx3-ubyte` and
     /// `<prefix>-labels-idx1-ubyte`, and returns the images as the reader will see them.
     @discardableResult
     static func writeSplit(prefix: String, count: Int, seed: UInt64, in directory: String) throws -> Tensor {
         var digits = SyntheticDigits(seed: seed)
         let (images, labels) = digits.batch(count)                                  // [count, 1, 28, 28]
-        let pixels = images.scalars.map { UInt8(max(0, min(255, (($0 + 1) * 127.5).rounded()))) }
-        try Data(header(dimensions: [count, 28, 28]) + pixels)
-            .write(to: URL(fileURLWithPath: directory + "/\(prefix)-images-idx3-ubyte"))
-        try Data(header(dimensions: [count]) + labels.map { UInt8($0) })
-            .write(to: URL(fileURLWithPath: directory + "/\(prefix)-labels-idx1-ubyte"))
-        return Tensor(shape: images.shape, scalars: pixels.map { Float($0) / 127.5 - 1 })
-    }
-
-    /// An IDX header for unsigned bytes: 00 00 08 rank, then big-endian UInt32 sizes.
-    static func header(dimensions: [Int]) -> [UInt8] {
-        [0, 0, 0x08, UInt8(dimensions.count)] + dimensions.flatMap { d in (0..<4).reversed().map { UInt8(d >> (8 * $0) & 0xff) } }
+        return try IDXWriter.writeSplit(images: images, labels: labels, prefix: prefix, directory: directory)
     }
 }
