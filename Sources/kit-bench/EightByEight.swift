@@ -132,3 +132,20 @@ private func fitted(_ image: ArraySlice<Float>) -> [Bool] {
     }
     return bitmap
 }
+
+extension EightByEightDigits {
+    /// The mean number of ink pixels of the 32 × 32 bitmap per digit (the sum of its counts).
+    var meanInk: Double {
+        count == 0 ? 0 : counts.reduce(0) { $0 + Double($1) } / Double(count)
+    }
+
+    /// `meanInk` of each class 0 … 9 (0 for a class with no digits).
+    var meanInkByClass: [Double] {
+        var sums = [Double](repeating: 0, count: 10), counted = [Double](repeating: 0, count: 10)
+        for i in 0..<count {
+            sums[labels[i]] += row(i).reduce(0) { $0 + Double($1) }
+            counted[labels[i]] += 1
+        }
+        return (0..<10).map { counted[$0] > 0 ? sums[$0] / counted[$0] : 0 }
+    }
+}

@@ -1,5 +1,7 @@
 // Options.swift — kit-bench's command line.
 
+import Datasets
+
 /// The cases kit-bench knows, by name, each returning its JSON lines.
 let benchCases: [String: @Sendable (BenchOptions) -> [JSONLine]] = [
     "digits": digitsCase,
@@ -32,10 +34,13 @@ struct BenchOptions: Sendable {
     var seed: UInt64 = 0
     /// realism: the prefix of the CSV files the mapped synthetic digits are written to.
     var export: String?
+    /// realism: the generator of the synthetic digits (default classic).
+    var generation: DigitGeneration = .classic
 
     static let usage = """
         usage: kit-bench [--case NAME]... [--repeats R]
                          [--digits-csv PATH] [--synthetic N] [--seed S] [--export PREFIX]
+                         [--generation classic|lifelike]
           --case NAME   run one case (repeatable); cases: \(benchCases.keys.sorted().joined(separator: ", "))
                         (all but \(casesRunOnlyWhenNamed.sorted().joined(separator: ", ")) by default)
           --repeats R   timed repetitions per measurement, median reported (default 10)
@@ -44,6 +49,7 @@ struct BenchOptions: Sendable {
           --synthetic N       synthetic training digits (default 20000)
           --seed S            seed of the synthetic digits and the classifier (default 0)
           --export PREFIX     also write PREFIX-{fit,pad}-{train,heldout}.csv for realism_sklearn.py
+          --generation G      the synthetic digits' generator: classic (default) or lifelike
         """
 
     /// A bad command line, described for the user.
@@ -80,6 +86,12 @@ struct BenchOptions: Sendable {
                 let v = try value("--seed")
                 guard let s = UInt64(v), s <= UInt64(Int.max) else { throw UsageError(description: "--seed must be an integer 0 … 2⁶³ − 1, got '\(v)'") }
                 o.seed = s
+            case "--generation":
+                let v = try value("--generation")
+                guard let g = DigitGeneration(rawValue: v) else {
+                    throw UsageError(description: "--generation must be classic or lifelike, got '\(v)'")
+                }
+                o.generation = g
             case "--export":
                 o.export = try value("--export")
             case "--help", "-h":

@@ -4,7 +4,7 @@
 //     pip install scikit-learn      # ships the real digits; not a dependency of the kit
 //     DIGITS="$(python3 -c 'import sklearn, os; print(os.path.dirname(sklearn.__file__))')/datasets/data/digits.csv.gz"
 //     swift run -c release kit-bench --case realism --digits-csv "$DIGITS" \
-//         [--synthetic 20000] [--seed 0] [--export PREFIX]
+//         [--synthetic 20000] [--seed 0] [--export PREFIX] [--generation classic|lifelike]
 //
 // Both sides are compared in scikit-learn's 8 × 8 format (EightByEight.swift), with
 // the same classifier (SoftmaxRegression.swift):
@@ -38,7 +38,7 @@ func realismCase(_ options: BenchOptions) -> [JSONLine] {
     let realToReal = Evaluation(predicted: SoftmaxRegression(fitting: realTrain, seed: options.seed).predict(realTest),
                                 labels: realTest.labels)
 
-    var stream = SyntheticDigits(seed: options.seed)
+    var stream = SyntheticDigits(seed: options.seed, generation: options.generation)
     let train = stream.batch(options.syntheticCount), heldOut = stream.batch(realismHeldOut)
     var lines: [JSONLine] = []
     var rows: [(DigitFraming, Evaluation, Evaluation, Double)] = []
@@ -64,6 +64,7 @@ func realismCase(_ options: BenchOptions) -> [JSONLine] {
         var line = JSONLine()
         line["case"] = "realism"
         line["framing"] = framing.rawValue
+        line["generation"] = options.generation.rawValue
         line[int: "seed"] = Int(options.seed)
         line[int: "synthetic_train"] = synthetic.count
         line[int: "real_digits"] = real.count
@@ -72,6 +73,9 @@ func realismCase(_ options: BenchOptions) -> [JSONLine] {
         line[number: "synth_to_synth"] = onSynthetic.accuracy
         for (digit, accuracy) in onReal.perClass.enumerated() { line[number: "synth_to_real_\(digit)"] = accuracy }
         line["most_confused"] = describeConfusions(onReal.mostConfused(3))
+        line[number: "synthetic_ink"] = synthetic.meanInk
+        line[number: "real_ink"] = real.meanInk
+        for (digit, ink) in synthetic.meanInkByClass.enumerated() { line[number: "synthetic_ink_\(digit)"] = ink }
         line[number: "fit_s"] = fitSeconds
         line["build"] = buildConfiguration
         lines.append(line)
@@ -85,7 +89,8 @@ private func realismTable(_ rows: [(DigitFraming, Evaluation, Evaluation, Double
                           options: BenchOptions, real: Int) -> String {
     func percent(_ x: Double) -> String { String(format: "%5.1f %%", x * 100) }
     func column(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
-    var out = "realism: \(options.syntheticCount) synthetic training digits (seed \(options.seed)), \(real) real digits\n"
+    var out = "realism: \(options.syntheticCount) \(options.generation.rawValue) synthetic training digits"
+    out += " (seed \(options.seed)), \(real) real digits\n"
     out += "framing  synth→real  real→real  synth→synth  most confused on real (true→predicted)\n"
     for (framing, onReal, onSynthetic, _) in rows {
         out += column(framing.rawValue, 9) + column(percent(onReal.accuracy), 12) + column(percent(realToReal.accuracy), 11)

@@ -6,7 +6,8 @@
 //
 // The sheet has one row per class (0 at the top), ten copies each, enlarged 3×.
 // KIT_DIGITS_SEED picks another seed (default 0); KIT_DIGITS_CLASS=d fills the sheet
-// with 100 copies of the digit d instead.
+// with 100 copies of the digit d instead; KIT_DIGITS_GENERATION=lifelike draws with the
+// lifelike generation (default classic).
 
 import Datasets
 import Figures
@@ -19,7 +20,8 @@ import Testing
         let environment = ProcessInfo.processInfo.environment
         let path = try #require(environment["KIT_DIGITS_GRID"])
         let seed = UInt64(environment["KIT_DIGITS_SEED"] ?? "0") ?? 0
-        var digits = SyntheticDigits(seed: seed)
+        let generation = DigitGeneration(rawValue: environment["KIT_DIGITS_GENERATION"] ?? "classic") ?? .classic
+        var digits = SyntheticDigits(seed: seed, generation: generation)
         let classes = environment["KIT_DIGITS_CLASS"].flatMap(Int.init).map { d in [Int](repeating: d, count: 100) }
             ?? (0..<100).map { $0 / 10 }
         let (images, _) = digits.batch(100, classes: classes)                     // [100, 1, 28, 28]

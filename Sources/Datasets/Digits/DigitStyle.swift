@@ -11,6 +11,10 @@
 //     slant       the shear, N(0.1, 0.2²) clipped to [−0.3, 0.55]; positive leans right
 //     widthScale  the horizontal scale of the glyph, U(0.7, 1.3)
 //
+// for the classic generation; the lifelike one draws wider ranges (LifelikeHandwriting.swift),
+// and `DigitGeneration`'s `penRadiusRange`, `slantRange`, `widthScaleRange` and
+// `heightRange` give the ranges of either.
+//
 //     var digits = SyntheticDigits(seed: 0)
 //     let (x, y, styles) = digits.batchWithStyles(64)
 //
@@ -23,14 +27,17 @@ import Tensors
 public struct DigitStyle: Sendable, Equatable {
     /// The digit, 0 … 9.
     public let digit: Int
-    /// The pen radius (half the stroke width) in pixels, 0.85 … 1.5.
+    /// The pen radius (half the stroke width) in pixels, 0.85 … 1.5 (classic; see
+    /// `DigitGeneration.penRadiusRange`).
     public let penRadius: Float
     /// The shear: how far the top leans right per unit of height (0 upright, negative
-    /// leaning left), −0.3 … 0.55, mostly near 0.1.
+    /// leaning left), −0.3 … 0.55, mostly near 0.1 (classic; see `DigitGeneration.slantRange`).
     public let slant: Float
-    /// The horizontal scale relative to the glyph's design width, 0.7 … 1.3.
+    /// The horizontal scale relative to the glyph's design width, 0.7 … 1.3 (classic;
+    /// see `DigitGeneration.widthScaleRange`).
     public let widthScale: Float
-    /// The height the ink's bounding box was fitted to, in pixels, 17 … 20.5.
+    /// The height the ink's bounding box was fitted to, in pixels, 17 … 20.5 (classic;
+    /// see `DigitGeneration.heightRange`).
     public let height: Float
 
     /// A style given directly (for tests and hand-made prompts).
@@ -57,14 +64,15 @@ extension SyntheticDigits {
     ///   drawn attributes of image i.
     public mutating func batchWithStyles(_ n: Int, classes: [Int]? = nil)
         -> (images: Tensor, labels: [Int], styles: [DigitStyle]) {
-        Self.batchWithStyles(n, classes: classes, using: &rng)
+        Self.batchWithStyles(n, classes: classes, generation: generation, using: &rng)
     }
 
-    /// `n` digits with their styles, drawn with a generator of your own; the same
-    /// images and labels as `batch(_:classes:using:)`. See `batchWithStyles(_:classes:)`.
-    public static func batchWithStyles(_ n: Int, classes: [Int]? = nil,
+    /// `n` digits with their styles, drawn with a generator of your own by `generation`
+    /// (`.classic` by default); the same images and labels as
+    /// `batch(_:classes:generation:using:)`. See `batchWithStyles(_:classes:)`.
+    public static func batchWithStyles(_ n: Int, classes: [Int]? = nil, generation: DigitGeneration = .classic,
                                        using rng: inout some RandomNumberGenerator)
         -> (images: Tensor, labels: [Int], styles: [DigitStyle]) {
-        draw(n, classes: classes, keepingStyles: true, using: &rng)
+        draw(n, classes: classes, generation: generation, keepingStyles: true, using: &rng)
     }
 }

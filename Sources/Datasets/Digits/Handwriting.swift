@@ -19,6 +19,9 @@
 //   5. pen         a pen radius of 0.85 … 1.5 pixels, varying by up to ±12 % along the
 //                  stroke with a wavelength of 8 … 20 pixels (pen pressure)
 //
+// These are the ranges of the classic generation; the lifelike one draws its own
+// (LifelikeHandwriting.swift, DigitGeneration.swift).
+//
 // MNIST (LeCun et al. 1998) size-normalised each digit to fit a 20 × 20 box and
 // centred its centre of mass in the 28 × 28 image; step 4 does the same.
 

@@ -13,7 +13,10 @@
 // `batchWithStyles` (DigitStyle.swift) gives the same images and labels together with
 // each digit's true drawn attributes: height, pen radius, slant and width.
 //
-// The same seed gives the same images, byte for byte. Rendering runs on the calling
+// `generation: .lifelike` (DigitGeneration.swift) draws digits closer to real
+// handwriting; the default, `.classic`, is what the kit's pretrained models saw.
+//
+// The same seed (and generation) gives the same images, byte for byte. Rendering runs on the calling
 // thread at tens of thousands of digits per second (`kit-bench --case digits`).
 
 import Tensors
@@ -28,10 +31,13 @@ public struct SyntheticDigits: Sendable {
     /// The generator every batch draws from, in turn (internal: `batchWithStyles`
     /// in DigitStyle.swift draws from it too).
     var rng: SeededGenerator
+    /// The generator the digits are drawn with.
+    public let generation: DigitGeneration
 
-    /// A stream of digits determined by `seed`.
-    public init(seed: UInt64) {
+    /// A stream of digits determined by `seed`, drawn by `generation` (`.classic` by default).
+    public init(seed: UInt64, generation: DigitGeneration = .classic) {
         rng = SeededGenerator(seed: seed)
+        self.generation = generation
     }
 
     /// The next `n` digits of the stream.
@@ -42,13 +48,14 @@ public struct SyntheticDigits: Sendable {
     ///     three sevens; by default the labels are drawn uniformly from 0 … 9.
     /// - Returns: `images` of shape `[n, 1, 28, 28]` with values in [−1, 1], and `labels`.
     public mutating func batch(_ n: Int, classes: [Int]? = nil) -> (images: Tensor, labels: [Int]) {
-        Self.batch(n, classes: classes, using: &rng)
+        Self.batch(n, classes: classes, generation: generation, using: &rng)
     }
 
-    /// `n` digits drawn with a generator of your own; see `batch(_:classes:)`.
-    public static func batch(_ n: Int, classes: [Int]? = nil,
+    /// `n` digits drawn with a generator of your own, by `generation` (`.classic` by
+    /// default); see `batch(_:classes:)`.
+    public static func batch(_ n: Int, classes: [Int]? = nil, generation: DigitGeneration = .classic,
                              using rng: inout some RandomNumberGenerator) -> (images: Tensor, labels: [Int]) {
-        let drawn = draw(n, classes: classes, keepingStyles: false, using: &rng)
+        let drawn = draw(n, classes: classes, generation: generation, keepingStyles: false, using: &rng)
         return (drawn.images, drawn.labels)
     }
 
@@ -56,7 +63,7 @@ public struct SyntheticDigits: Sendable {
     /// `keepingStyles`, the true attributes of each (otherwise `styles` is empty). The
     /// styles are read from the hands already drawn, so both paths consume the
     /// generator identically and give the same images and labels.
-    static func draw(_ n: Int, classes: [Int]?, keepingStyles: Bool,
+    static func draw(_ n: Int, classes: [Int]?, generation: DigitGeneration, keepingStyles: Bool,
                      using rng: inout some RandomNumberGenerator) -> (images: Tensor, labels: [Int], styles: [DigitStyle]) {
         precondition(n >= 0, "SyntheticDigits.batch: negative batch size \(n)")
         if let classes {
@@ -77,35 +84,46 @@ public struct SyntheticDigits: Sendable {
                 let label = classes?[i] ?? rng.nextInt(in: 0..<classCount)
                 labels.append(label)
                 let image = UnsafeMutableBufferPointer(rebasing: all[(i * pixelsPerImage)..<((i + 1) * pixelsPerImage)])
-                let hand = draw(digit: label, into: image, renderer: &renderer, using: &rng)
+                let hand = draw(digit: label, generation: generation, into: image, renderer: &renderer, using: &rng)
                 if keepingStyles { styles.append(DigitStyle(digit: label, hand: hand)) }
             }
         }
         return (Tensor(shape: [n, 1, imageSize, imageSize], scalars: images), labels, styles)
     }
 
-    /// One image of `digit` (0 … 9), of shape `[1, 28, 28]` with values in [−1, 1].
-    public static func render(digit: Int, using rng: inout some RandomNumberGenerator) -> Tensor {
+    /// One image of `digit` (0 … 9) drawn by `generation` (`.classic` by default), of
+    /// shape `[1, 28, 28]` with values in [−1, 1].
+    public static func render(digit: Int, generation: DigitGeneration = .classic,
+                              using rng: inout some RandomNumberGenerator) -> Tensor {
         precondition((0..<classCount).contains(digit), "SyntheticDigits.render: digit must be in 0..<10, got \(digit)")
         var pixels = [Float](repeating: -1, count: imageSize * imageSize)  // [1, 28, 28]
         var renderer = DigitRenderer()
-        pixels.withUnsafeMutableBufferPointer { _ = draw(digit: digit, into: $0, renderer: &renderer, using: &rng) }
+        pixels.withUnsafeMutableBufferPointer {
+            _ = draw(digit: digit, generation: generation, into: $0, renderer: &renderer, using: &rng)
+        }
         return Tensor(shape: [1, imageSize, imageSize], scalars: pixels)
     }
 
-    /// Chooses a style of `digit` by weight, draws a hand, renders into `image`, and
+    /// Chooses a form of `digit` by weight, draws a hand, renders into `image`, and
     /// returns the hand.
-    private static func draw(digit: Int, into image: UnsafeMutableBufferPointer<Float>,
+    private static func draw(digit: Int, generation: DigitGeneration, into image: UnsafeMutableBufferPointer<Float>,
                              renderer: inout DigitRenderer, using rng: inout some RandomNumberGenerator) -> Handwriting {
-        let styles = DigitGlyphs.styles[digit]
+        let style = chooseForm(of: digit, generation: generation, using: &rng)
+        let hand = generation.hand(of: digit, using: &rng)
+        renderer.render(style, hand: hand, into: image, using: &rng)
+        return hand
+    }
+
+    /// One form of `digit`, chosen by weight among `generation`'s forms (one uniform draw).
+    static func chooseForm(of digit: Int, generation: DigitGeneration,
+                           using rng: inout some RandomNumberGenerator) -> GlyphStyle {
+        let styles = generation.glyphs[digit]
         var pick = rng.nextUniform() * styles.reduce(0) { $0 + $1.weight }
         var style = styles[styles.count - 1]
         for s in styles {
             if pick < s.weight { style = s; break }
             pick -= s.weight
         }
-        let hand = Handwriting.random(using: &rng)
-        renderer.render(style, hand: hand, into: image, using: &rng)
-        return hand
+        return style
     }
 }
