@@ -28,6 +28,8 @@ public struct Workspace: Sendable {
     public var package: URL { root.appendingPathComponent("kit") }
     /// The sandbox's home folder.
     public var home: URL { root.appendingPathComponent("home") }
+    /// Where `--before` extracts each copy's graded commit.
+    public var snapshots: URL { root.appendingPathComponent("snapshots") }
     /// The file the checks append their verdicts to.
     public var verdictFile: URL { root.appendingPathComponent("run/verdicts.jsonl") }
     /// The environment of every build and test command.

@@ -24,6 +24,11 @@ final class GradingSession {
         grader = LearnerGrader(catalog: catalog, workspace: workspace, sandbox: sandbox)
     }
 
+    /// Resolves each copy (with `before`, the last commit before it) into the workspace's snapshots.
+    func resolve(_ paths: [String], before: String?) -> [LearnerCopy] {
+        LearnerCopy.uniqueIDs(paths.map { LearnerCopy.resolve(path: $0, before: before, snapshots: grader.workspace.snapshots) })
+    }
+
     /// Grades each copy in turn, with a bar across learners and one line per learner.
     func grade(_ copies: [LearnerCopy]) throws -> [LearnerResult] {
         let bar = ProgressBar("grading", total: copies.count, unit: "copies")
@@ -65,7 +70,7 @@ final class GradingSession {
         let fixtures = try KitFixtures.make(kit: kit, in: fixturesFolder, outside: outside, port: listener.port)
         grader.extraEnvironment["KIT_GRADE_CPU_SECONDS"] = "5"      // the endless loop times out sooner
         let copies = fixtures.map { LearnerCopy.resolve(path: $0.copy.path, before: $0.before,
-                                                        snapshots: grader.workspace.root.appendingPathComponent("snapshots")) }
+                                                        snapshots: grader.workspace.snapshots) }
         let results = try grade(copies)
         try writeReports(results, out: out)
         Console.write(ClassSummary.text(results, exercises: catalog.exercises) + "\n")

@@ -80,10 +80,7 @@ struct KitGrade: ParsableCommand {
             if !ok { throw ExitCode(1) }
             return
         }
-        let snapshots = workspaceFolder.appendingPathComponent("snapshots")
-        let resolved = LearnerCopy.uniqueIDs(copies.map {
-            LearnerCopy.resolve(path: $0, before: before.map(Deadline.normalised), snapshots: snapshots)
-        })
+        let resolved = session.resolve(copies, before: before.map(Deadline.normalised))
         let results = try session.grade(resolved)
         try session.writeReports(results, out: outFolder)
         Console.write(ClassSummary.text(results, exercises: catalog.exercises) + "\n")
