@@ -23,6 +23,10 @@ struct TrainDDPM: ParsableCommand {
     @Option(help: "Start from these weights (a Pretrained/ file or checkpoint of the same architecture); a conditional model's label embedding starts from its own initial values.")
     var initFrom: String?
     @Option(help: "Steps of linear learning-rate warm-up.") var warmupSteps = 200
+    @Flag(help: "Decay the learning rate (cosine) to 0 at the last step.") var decay = false
+    @Option(help: "What the network predicts: eps, x0 or v.") var objective = "eps"
+    @Flag(help: "Weight the loss with min-SNR-γ (γ = 5).") var minSNR = false
+    @Option(help: "Noise schedule: linear, cosine or sigmoid.") var schedule = "linear"
     @Option(help: "Where the EMA weights go.") var out = "Pretrained/unet-digits.safetensors"
     @Option(help: "The full training checkpoint (for --resume).") var checkpoint = "out/pretrain/unet-digits-train.safetensors"
     @Flag(help: "Continue from --checkpoint.") var resume = false
@@ -45,6 +49,9 @@ struct TrainDDPM: ParsableCommand {
             throw ValidationError("--model \(model) cannot be class-conditional")
         }
         guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative") }
+        guard Objective(rawValue: objective) != nil else { throw ValidationError("--objective must be eps, x0 or v, got \(objective)") }
+        guard ScheduleKind(rawValue: schedule) != nil else { throw ValidationError("--schedule must be linear, cosine or sigmoid, got \(schedule)") }
+        if decay && warmupSteps >= steps { throw ValidationError("--decay needs --warmup-steps below --steps") }
     }
 
     func run() throws {
@@ -55,6 +62,9 @@ struct TrainDDPM: ParsableCommand {
         config.seed = seed
         config.labelDropout = dropLabel
         config.warmupSteps = warmupSteps
+        config.decaySteps = decay ? steps : nil
+        config.objective = Objective(rawValue: objective)!
+        config.minSNRGamma = minSNR ? 5 : nil
         var initRNG = SeededGenerator(seed: seed)
         let network = ModelPreset(rawValue: model)!.make(classes: classes, using: &initRNG)
         if let initFrom {
@@ -63,7 +73,7 @@ struct TrainDDPM: ParsableCommand {
                 print("initialised from \(initFrom) (\(loaded) tensors)")
             } catch { Notebook.exitWithError("\(error)", code: 66) }
         }
-        let trainer = DiffusionTrainer(model: network, schedule: NoiseSchedule(.linear, timesteps: 1000), configuration: config)
+        let trainer = DiffusionTrainer(model: network, schedule: NoiseSchedule(ScheduleKind(rawValue: schedule)!, timesteps: 1000), configuration: config)
         if resume {
             do { try DiffusionCheckpoint.resume(trainer, from: checkpoint) } catch {
                 Notebook.exitWithError("\(error)", code: 66)
@@ -95,6 +105,10 @@ struct TrainDDPM: ParsableCommand {
         if warmupSteps != 200 { command += " --warmup-steps \(warmupSteps)" }
         if emaBeta != 0.999 { command += " --ema-beta \(emaBeta)" }
         if batchSize != 64 { command += " --batch-size \(batchSize)" }
+        if decay { command += " --decay" }
+        if objective != "eps" { command += " --objective \(objective)" }
+        if minSNR { command += " --min-snr" }
+        if schedule != "linear" { command += " --schedule \(schedule)" }
         try DiffusionCheckpoint.saveEMAWeights(trainer, to: out, extra: ["dataset": "synthetic-digits", "command": command])
         print("wrote the EMA weights to \(out) (final smoothed loss \(trainer.log.smoothedLoss ?? .nan))")
     }

@@ -39,8 +39,9 @@ public final class DiffusionTrainer {
     public let model: DiffusionModel
     /// The noise schedule (T and the β's).
     public let schedule: NoiseSchedule
-    /// Objective, batch size, learning rate, clipping, EMA and seed.
-    public let configuration: TrainingConfiguration
+    /// Objective, batch size, learning rate, clipping, EMA and seed. Fixed when the
+    /// trainer is made, except `decaySteps` (`decayLearningRate(toStep:)`).
+    public private(set) var configuration: TrainingConfiguration
     /// AdamW over the model's parameters.
     public let optimizer: AdamW
     /// The EMA of the model's parameters.
@@ -122,6 +123,14 @@ public final class DiffusionTrainer {
         log.append(step: step, loss: loss, perItem: result.perItem, t: result.t, learningRate: lr,
                    gradientNorm: norm, elapsed: elapsed)
         return TrainingStepResult(step: step, loss: loss, gradientNorm: norm, learningRate: lr)
+    }
+
+    /// Sets the step at which the learning rate has decayed to 0
+    /// (`configuration.decaySteps`): the budget the schedule knows. The training loop
+    /// calls it when a budget in minutes has been turned into steps.
+    public func decayLearningRate(toStep n: Int) {
+        precondition(n > 0, "DiffusionTrainer: the decay must end at a positive step, got \(n)")
+        configuration.decaySteps = n
     }
 
     /// Runs `body` with the EMA weights in the model (and eval mode), then puts the

@@ -29,6 +29,8 @@ public enum DiffusionCheckpoint {
         public static let step = "step"
         /// The training seed.
         public static let seed = "seed"
+        /// The step at which the learning rate reaches 0 (absent: constant after warm-up).
+        public static let decaySteps = "decay_steps"
         /// The dataset trained on.
         public static let dataset = "dataset"
         /// The number of classes of a class-conditional model (absent: unconditional).
@@ -82,6 +84,7 @@ public enum DiffusionCheckpoint {
         meta["batch_size"] = String(trainer.configuration.batchSize)
         meta["learning_rate"] = String(trainer.configuration.learningRate)
         meta["ema_beta"] = String(trainer.configuration.emaBeta)
+        if let decaySteps = trainer.configuration.decaySteps { meta[Key.decaySteps] = String(decaySteps) }
         for (k, v) in extra { meta[k] = v }
         try Checkpoint.save(tensors, to: path, metadata: meta)
     }
@@ -117,6 +120,9 @@ public enum DiffusionCheckpoint {
             throw .incompatible(path: path, reason: "optimizer state: \(error)")
         }
         trainer.step = step
+        if let text = meta[Key.decaySteps], let decaySteps = Int(text), decaySteps > 0 {
+            trainer.decayLearningRate(toStep: decaySteps)
+        }
     }
 
     /// Loads a model for sampling from a training checkpoint (its EMA weights) or a

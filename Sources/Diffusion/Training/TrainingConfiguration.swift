@@ -1,6 +1,8 @@
 // TrainingConfiguration.swift — the knobs of a diffusion training run, with defaults
 // that train `unet-digits` on synthetic digits to clear samples in minutes.
 
+import NeuralNets
+
 /// How a `DiffusionTrainer` trains.
 public struct TrainingConfiguration: Sendable, Equatable {
     /// What the network predicts (ε by default).
@@ -14,6 +16,11 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var learningRate: Float = 1e-3
     /// Steps of linear warm-up from 0 to `learningRate`.
     public var warmupSteps = 200
+    /// The step at which the learning rate has decayed (cosine) to 0 — the budget the
+    /// schedule knows; `nil` keeps it constant after the warm-up. A short run gains
+    /// most from ending at a small rate: the last steps average out the noise of the
+    /// first ones (see chapter 04 and BENCHMARKS.md, "The 10-minute run").
+    public var decaySteps: Int? = nil
     /// AdamW's decoupled weight decay.
     public var weightDecay: Float = 0
     /// Global-norm gradient clipping (`nil` to switch off).
@@ -31,9 +38,12 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// The defaults above.
     public init() {}
 
-    /// The learning rate at `step` (counting from 0): linear warm-up, then constant.
+    /// The learning rate at `step` (counting from 0): linear warm-up, then constant,
+    /// or with `decaySteps` a cosine decay to 0 at that step (`LearningRateSchedule`).
     public func learningRate(at step: Int) -> Float {
-        guard warmupSteps > 0, step < warmupSteps else { return learningRate }
-        return learningRate * Float(step + 1) / Float(warmupSteps)
+        if warmupSteps > 0, step < warmupSteps { return learningRate * Float(step + 1) / Float(warmupSteps) }
+        guard let decaySteps, decaySteps > warmupSteps else { return learningRate }
+        return LearningRateSchedule.warmupCosine(base: learningRate, warmupSteps: warmupSteps,
+                                                 totalSteps: decaySteps).learningRate(at: step)
     }
 }

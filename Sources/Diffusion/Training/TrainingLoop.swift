@@ -57,6 +57,12 @@ public struct TrainingLoopOptions {
     /// The label of the run, passed on in `TrainingProgress.started` (a progress bar
     /// shows it at the left).
     public var label = "training"
+    /// Decay the learning rate (cosine) to 0 at the budget's last step. A budget in
+    /// steps is known at once; a budget in minutes is turned into steps after the
+    /// first `calibrationSteps(for:)` steps (which run in the warm-up, where the rate
+    /// does not depend on the total), from their speed: from then on the run is the run
+    /// `--steps N` reproduces. A resumed run keeps the total its checkpoint recorded.
+    public var decayToBudget = false
     /// Called with the loop's progress (`nil`: nothing is reported). The umbrella
     /// module DiffusionKit's `showProgressBar()` sets it to draw the notebook's bar.
     public var progress: ((TrainingProgress) -> Void)?
@@ -93,6 +99,16 @@ extension DiffusionTrainer {
                     conditionedData: (inout SeededGenerator) -> (images: Tensor, condition: TrainingCondition?)) throws -> TrainingOutcome {
         let start = Date()
         let firstStep = step
+        var budget = budget
+        let calibrationSteps = Self.calibrationSteps(for: configuration)
+        var calibrationStart: Date?
+        if options.decayToBudget {
+            switch budget {
+            case .steps(let n): decayLearningRate(toStep: n)
+            case .minutes:
+                if let fixed = configuration.decaySteps { budget = .steps(fixed) }   // resumed: keep its total
+            }
+        }
         let csv = try options.csvPath.map { path in
             try CSVWriter(path: path, header: TrainingLog.csvHeader, lines: log.records.map(TrainingLog.csvLine))
         }
@@ -130,6 +146,18 @@ extension DiffusionTrainer {
             var rng = generator(forStep: step)
             let (x0, condition) = conditionedData(&rng)                               // [B, …], B labels or prompts
             let result = trainStep(x0, condition: condition, using: &rng, elapsed: Date().timeIntervalSince(start))
+            if options.decayToBudget, case .minutes(let m) = budget {
+                // Time steps 2…K (the first one pays for allocations), then fix the total.
+                if step == firstStep + 1 { calibrationStart = Date() }
+                if step >= firstStep + calibrationSteps {
+                    let timed = step - firstStep - 1
+                    let perStep = timed > 0 ? Date().timeIntervalSince(calibrationStart ?? start) / Double(timed)
+                                            : Date().timeIntervalSince(start)
+                    let total = max(step, firstStep + Int((m * 60 / max(perStep, 1e-9)).rounded()))
+                    decayLearningRate(toStep: total)
+                    budget = .steps(total)
+                }
+            }
             if let csv, let record = log.records.last { csv.append(TrainingLog.csvLine(record)) }
             let rate = Double(step - firstStep) / max(Date().timeIntervalSince(start), 1e-9)
             report(.step(step, total: estimatedTotal(), loss: log.smoothedLoss ?? result.loss,
@@ -151,5 +179,13 @@ extension DiffusionTrainer {
         report(.finished)
         try saveCheckpoint()
         return .finished
+    }
+
+    /// How many steps a budget in minutes trains before it is turned into steps
+    /// (`TrainingLoopOptions.decayToBudget`): up to 10, and no more than the warm-up,
+    /// since after it the rate depends on the total (with no warm-up, one step: the
+    /// cosine starts at the peak rate whatever the total).
+    public static func calibrationSteps(for configuration: TrainingConfiguration) -> Int {
+        max(1, min(10, configuration.warmupSteps))
     }
 }
