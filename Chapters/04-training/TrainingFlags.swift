@@ -24,7 +24,7 @@ struct TrainingFlags: ParsableArguments {
     var dataDir: String?
     @Flag(help: "Download the MNIST-format files into --data-dir (or the cache folder) first.")
     var download = false
-    @Option(help: "Denoiser: unet-digits, unet-small or simple-unet (default unet-digits; unet-small with --quick).")
+    @Option(help: "Denoiser: unet-small (the default), unet-digits or simple-unet.")
     var model: ModelPreset?
     @Option(help: "Noise schedule: linear, cosine or sigmoid.")
     var schedule: ScheduleKind = .linear
@@ -40,10 +40,20 @@ struct TrainingFlags: ParsableArguments {
     var steps: Int?
     @Option(help: "Images per step.")
     var batchSize = 64
+    @Option(help: "Peak learning rate (AdamW, after the warm-up).")
+    var learningRate: Float = 8e-3
+    @Option(help: "Steps of linear learning-rate warm-up.")
+    var warmupSteps = 30
+    @Flag(help: "Keep the learning rate constant after the warm-up instead of decaying it to 0 at the budget's end.")
+    var constantRate = false
+    @Option(help: "The EMA's largest decay β (0: sample the raw weights).")
+    var emaBeta: Float = 0.999
     @Option(help: ArgumentHelp("The training checkpoint (default <out>/checkpoint.safetensors).", valueName: "file"))
     var checkpoint: String?
     @Flag(help: "Continue from --checkpoint (after Ctrl-C, say).")
     var resume = false
+    @Option(help: ArgumentHelp("Start from these weights (a Pretrained/ file or checkpoint of the same model) instead of random ones.", valueName: "file"))
+    var initFrom: String?
     @Option(help: "Train a class-conditional model of this many classes (10; for classifier-free guidance, chapter 09).")
     var classes: Int?
     @Option(name: .customLong("drop-label"), help: "With --classes: the probability of replacing a label by the null label (default 0.1).")
@@ -56,8 +66,13 @@ struct TrainingFlags: ParsableArguments {
         if model == .toyMLP { throw ValidationError("--model toy-mlp is for 2-D points; choose unet-digits, unet-small or simple-unet") }
         if let steps, steps <= 0 { throw ValidationError("--steps must be a positive number of steps, got \(steps)") }
         if let minutes, !(minutes > 0 && minutes.isFinite) { throw ValidationError("--minutes must be positive, got \(minutes)") }
+        if initFrom != nil && resume { throw ValidationError("give --init-from or --resume, not both") }
+        if let initFrom, !FileManager.default.fileExists(atPath: initFrom) { throw ValidationError("--init-from \(initFrom): no such file") }
         if steps != nil && minutes != nil { throw ValidationError("give --steps or --minutes, not both") }
         guard timesteps >= 2 && timesteps <= 10_000 else { throw ValidationError("--timesteps must be in 2…10000, got \(timesteps)") }
+        guard learningRate > 0 && learningRate.isFinite && learningRate <= 1 else { throw ValidationError("--learning-rate must be in (0, 1], got \(learningRate)") }
+        guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative, got \(warmupSteps)") }
+        guard emaBeta >= 0 && emaBeta < 1 else { throw ValidationError("--ema-beta must be in [0, 1), got \(emaBeta)") }
         guard batchSize >= 1 && batchSize <= 4096 else { throw ValidationError("--batch-size must be in 1…4096, got \(batchSize)") }
         if dataset != .synthetic && dataDir == nil && !download {
             throw ValidationError("--dataset \(dataset.rawValue) needs --data-dir DIR (a folder with the four MNIST-format files), or --download")

@@ -4,6 +4,8 @@
 
 import Diffusion
 import Foundation
+import NeuralNets
+import Tensors
 import Testing
 
 @Suite("Chapter 04 — options, interruption and resume", .serialized)
@@ -15,6 +17,8 @@ struct TrainingChapterTests {
             ["--dataset", "mnist"], ["--dataset", "mnist", "--data-dir", "/nonexistent/mnist"],
             ["--model", "resnet"], ["--objective", "score"], ["--timesteps", "1"],
             ["--classes", "7"], ["--classes", "10", "--drop-label", "1.5"], ["--classes", "10", "--model", "simple-unet"],
+            ["--learning-rate", "0"], ["--learning-rate", "nan"], ["--warmup-steps", "-1"], ["--ema-beta", "1"],
+            ["--init-from", "/nonexistent/weights.safetensors"],
         ]
         for arguments in cases {
             let run = try ChapterRunner.run("chapter04", arguments + ["--quick"])
@@ -51,6 +55,42 @@ struct TrainingChapterTests {
         #expect(run.status == 64, "exited with \(run.status): \(run.errors)")
         #expect(run.errors.split(separator: "\n").count == 1 && run.errors.contains("no checkpoint at"), "\(run.errors)")
         #expect(!run.output.contains("toy model:"), "\(run.output.prefix(500))")
+    }
+
+    @Test("--init-from weights of another architecture: one line naming both models, before the 2-D model trains")
+    func initFromOtherArchitecture() throws {
+        let folder = ChapterRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var rng = SeededGenerator(seed: 2)
+        let other = ModelPreset.simpleUNet.make(using: &rng)
+        let path = folder.appendingPathComponent("simple.safetensors").path
+        try Checkpoint.save(Dictionary(uniqueKeysWithValues: other.module.stateDict.map { ($0.name, $0.tensor) }), to: path,
+                            metadata: DiffusionCheckpoint.metadata(model: .simpleUNet, schedule: NoiseSchedule(.linear, timesteps: 1000), objective: .epsilon))
+        let run = try ChapterRunner.run("chapter04", ["--quick", "--init-from", path], out: folder)
+        #expect(run.status == 64, "exited with \(run.status): \(run.errors)")
+        #expect(run.errors.split(separator: "\n").count == 1 && run.errors.contains("simple-unet") && run.errors.contains("unet-small"), "\(run.errors)")
+        #expect(!run.output.contains("toy model:"), "\(run.output.prefix(500))")
+    }
+
+    @Test("a time budget prints the steps it became; --steps N repeats that run bit for bit")
+    func timeBudgetRepeats() throws {
+        let timedFolder = ChapterRunner.temporaryFolder(), repeatFolder = ChapterRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: timedFolder); try? FileManager.default.removeItem(at: repeatFolder) }
+        let timed = try ChapterRunner.run("chapter04", ["--quick", "--minutes", "0.1", "--warmup-steps", "10", "--batch-size", "16"], out: timedFolder)
+        #expect(timed.status == 0, "\(timed.errors)")
+        let marker = "the time budget became "
+        let steps = try #require(timed.output.components(separatedBy: marker).dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) },
+                                 "no \"\(marker)N steps\" line: \(timed.output.suffix(1500))")
+        #expect(timed.output.contains("--steps \(steps) repeats this run exactly"))
+        let repeated = try ChapterRunner.run("chapter04", ["--quick", "--steps", String(steps), "--warmup-steps", "10", "--batch-size", "16"], out: repeatFolder)
+        #expect(repeated.status == 0, "\(repeated.errors)")
+        let a = try Checkpoint.read(timedFolder.appendingPathComponent("checkpoint.safetensors").path)
+        let b = try Checkpoint.read(repeatFolder.appendingPathComponent("checkpoint.safetensors").path)
+        #expect(a.metadata[DiffusionCheckpoint.Key.step] == String(steps) && b.metadata[DiffusionCheckpoint.Key.step] == String(steps))
+        #expect(a.metadata[DiffusionCheckpoint.Key.decaySteps] == String(steps))
+        #expect(Set(a.tensors.keys) == Set(b.tensors.keys) && !a.tensors.isEmpty)
+        let identical = a.tensors.allSatisfy { name, t in b.tensors[name].map { $0.scalars.map(\.bitPattern) == t.scalars.map(\.bitPattern) } ?? false }
+        #expect(identical, "--steps \(steps) did not repeat the timed run")
     }
 
     @Test("Ctrl-C writes a checkpoint that --resume continues from; another architecture is refused")

@@ -10,7 +10,8 @@ import Tensors
 public enum ModelPreset: String, CaseIterable, Sendable {
     /// The reference U-Net for 28×28 digits (1,314,529 parameters; the benchmark's).
     case unetDigits = "unet-digits"
-    /// A quarter-width U-Net (16-32-32 channels) that trains about 4× faster.
+    /// A half-width U-Net (16-32-32 channels, 176,785 parameters): 3.4 training steps
+    /// for each of `unet-digits`', and chapter 04's default (BENCHMARKS.md, "The 10-minute run").
     case unetSmall = "unet-small"
     /// The seed course's plain U-Net (BatchNorm, ConvTranspose, ReLU), repaired for 28×28.
     case simpleUNet = "simple-unet"
