@@ -28,7 +28,7 @@ struct TrainDDPM: ParsableCommand {
     @Flag(help: "Weight the loss with min-SNR-γ (γ = 5).") var minSNR = false
     @Option(help: "Noise schedule: linear, cosine or sigmoid.") var schedule = "linear"
     @Option(help: "Where the EMA weights go.") var out = "Pretrained/unet-digits.safetensors"
-    @Option(help: "The full training checkpoint (for --resume).") var checkpoint = "out/pretrain/unet-digits-train.safetensors"
+    @Option(help: "The full training checkpoint, for --resume (default out/pretrain/<model>-train.safetensors).") var checkpoint: String?
     @Flag(help: "Continue from --checkpoint.") var resume = false
 
     func validate() throws {
@@ -55,6 +55,7 @@ struct TrainDDPM: ParsableCommand {
     }
 
     func run() throws {
+        let checkpoint = self.checkpoint ?? "out/pretrain/\(model)-train.safetensors"
         var config = TrainingConfiguration()
         config.batchSize = batchSize
         config.learningRate = learningRate

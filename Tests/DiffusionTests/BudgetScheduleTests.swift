@@ -68,15 +68,15 @@ struct BudgetScheduleTests {
         #expect(rates.last! < 3e-3 * 0.01)                               // ½(1 + cos(π·49/50)) ≈ 0.001
     }
 
-    @Test("a budget in minutes becomes steps after the warm-up's first 10; `.steps(N)` repeats the run bit for bit; a checkpoint keeps N")
+    @Test("a budget in minutes becomes steps within the warm-up (its first 20 steps here); `.steps(N)` repeats the run bit for bit; a checkpoint keeps N")
     func minutesBecomeSteps() throws {
         let timed = Self.toyTrainer(warmup: 20)
-        #expect(DiffusionTrainer.calibrationSteps(for: timed.configuration) == 10)
+        #expect(DiffusionTrainer.calibrationSteps(for: timed.configuration) == 20)
         var options = TrainingLoopOptions()
         options.decayToBudget = true
         _ = try timed.run(budget: .minutes(0.005), options: options) { Self.batch(32, using: &$0) }
         let n = try #require(timed.configuration.decaySteps, "the budget was never turned into steps")
-        #expect(n >= 10 && timed.step == n)
+        #expect(n >= 20 && timed.step == n)
 
         let repeated = Self.toyTrainer(warmup: 20)
         _ = try repeated.run(budget: .steps(n), options: options) { Self.batch(32, using: &$0) }
@@ -97,10 +97,10 @@ struct BudgetScheduleTests {
         #expect(resumed.step == n)
     }
 
-    @Test("calibration never outlasts the warm-up: 10 steps, fewer with a shorter warm-up, 1 without one")
+    @Test("calibration never outlasts the warm-up: 30 steps, fewer with a shorter warm-up, 1 without one")
     func calibrationSteps() {
         var c = TrainingConfiguration()
-        c.warmupSteps = 200; #expect(DiffusionTrainer.calibrationSteps(for: c) == 10)
+        c.warmupSteps = 200; #expect(DiffusionTrainer.calibrationSteps(for: c) == 30)
         c.warmupSteps = 4; #expect(DiffusionTrainer.calibrationSteps(for: c) == 4)
         c.warmupSteps = 0; #expect(DiffusionTrainer.calibrationSteps(for: c) == 1)
     }
