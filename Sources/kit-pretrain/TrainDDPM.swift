@@ -63,7 +63,6 @@ struct TrainDDPM: ParsableCommand {
         config.seed = seed
         config.labelDropout = dropLabel
         config.warmupSteps = warmupSteps
-        config.decaySteps = decay ? steps : nil
         config.objective = Objective(rawValue: objective)!
         config.minSNRGamma = minSNR ? 5 : nil
         var initRNG = SeededGenerator(seed: seed)
@@ -85,6 +84,7 @@ struct TrainDDPM: ParsableCommand {
         var options = TrainingLoopOptions()
         options.checkpointPath = checkpoint
         options.checkpointEvery = 250
+        options.decayToBudget = decay                    // the loop fixes the decay at --steps
         options.csvPath = URL(fileURLWithPath: checkpoint).deletingPathExtension().path + "-loss.csv"
         options.metadata = ["dataset": "synthetic-digits"]
         options.showProgressBar()
