@@ -34,8 +34,8 @@ struct BenchOptions: Sendable {
     var seed: UInt64 = 0
     /// realism: the prefix of the CSV files the mapped synthetic digits are written to.
     var export: String?
-    /// realism: the generator of the synthetic digits (default classic).
-    var generation: DigitGeneration = .classic
+    /// realism: the generator of the synthetic digits (default lifelike).
+    var generation: DigitGeneration = .lifelike
 
     static let usage = """
         usage: kit-bench [--case NAME]... [--repeats R]
@@ -49,7 +49,7 @@ struct BenchOptions: Sendable {
           --synthetic N       synthetic training digits (default 20000)
           --seed S            seed of the synthetic digits and the classifier (default 0)
           --export PREFIX     also write PREFIX-{fit,pad}-{train,heldout}.csv for realism_sklearn.py
-          --generation G      the synthetic digits' generator: classic (default) or lifelike
+          --generation G      the synthetic digits' generator: lifelike (default) or classic
         """
 
     /// A bad command line, described for the user.

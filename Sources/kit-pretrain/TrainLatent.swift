@@ -23,6 +23,7 @@ struct TrainLatent: ParsableCommand {
     @Option(help: "Latents per step.") var batchSize = 128
     @Option(help: "Peak learning rate (AdamW, after warm-up).") var learningRate: Float = 1e-3
     @Option(help: "EMA decay.") var emaBeta: Float = 0.999
+    @Flag(help: "Decay the learning rate (cosine) to 0 at the last step.") var decay = false
     @Option(help: "Probability of dropping each attribute word to <pad>.") var dropWord: Float = 0.3
     @Option(help: "Probability of dropping the whole prompt (the null prompt).") var dropPrompt: Float = 0.1
     @Option(help: "Seed of the run.") var seed: UInt64 = 8
@@ -37,6 +38,9 @@ struct TrainLatent: ParsableCommand {
         guard emaBeta >= 0, emaBeta < 1 else { throw ValidationError("--ema-beta must be in [0, 1)") }
         for (name, p) in [("--drop-word", dropWord), ("--drop-prompt", dropPrompt)] where !(p.isFinite && p >= 0 && p <= 1) {
             throw ValidationError("\(name) must be a probability in [0, 1], got \(p)")
+        }
+        if decay && TrainingConfiguration().warmupSteps >= steps {
+            throw ValidationError("--decay needs more --steps than the \(TrainingConfiguration().warmupSteps) warm-up steps")
         }
     }
 
@@ -62,6 +66,7 @@ struct TrainLatent: ParsableCommand {
         var options = TrainingLoopOptions()
         options.checkpointPath = checkpoint
         options.checkpointEvery = 500
+        options.decayToBudget = decay                    // the loop fixes the decay at --steps
         options.csvPath = URL(fileURLWithPath: checkpoint).deletingPathExtension().path + "-loss.csv"
         options.metadata = ["dataset": "synthetic-digits", "autoencoder": autoencoder]
         options.showProgressBar()
@@ -85,6 +90,7 @@ struct TrainLatent: ParsableCommand {
         if let resumedAt { command = "(continued from step \(resumedAt)) " + command + " --resume" }
         if learningRate != 1e-3 { command += " --learning-rate \(learningRate)" }
         if emaBeta != 0.999 { command += " --ema-beta \(emaBeta)" }
+        if decay { command += " --decay" }
         if dropWord != 0.3 { command += " --drop-word \(dropWord)" }
         if dropPrompt != 0.1 { command += " --drop-prompt \(dropPrompt)" }
         try DiffusionCheckpoint.saveEMAWeights(trainer, to: out, extra: [

@@ -5,8 +5,9 @@ import Datasets
 import Tensors
 import Testing
 
-/// A style with the given attributes (the digit 3 unless told).
-private func style(height: Float = 19, penRadius: Float = 1.2, slant: Float = 0.1, widthScale: Float = 1,
+/// A style with the given attributes (the digit 3 unless told; every attribute in its
+/// middle bin unless told).
+private func style(height: Float = 18, penRadius: Float = 1.35, slant: Float = 0.06, widthScale: Float = 0.875,
                    digit: Int = 3) -> DigitStyle {
     DigitStyle(digit: digit, penRadius: penRadius, slant: slant, widthScale: widthScale, height: height)
 }
@@ -40,18 +41,50 @@ private func bits(_ t: Tensor) -> [UInt32] { t.scalars.map(\.bitPattern) }
         #expect(SyntheticDigits.batchWithStyles(0, using: &g1).styles.isEmpty)
     }
 
-    /// The styles lie in the generator's ranges (Handwriting.swift): height U(17, 20.5),
-    /// pen radius U(0.85, 1.5), width scale U(0.7, 1.3), slant clipped to [−0.3, 0.55].
+    /// The styles lie in the default (lifelike) generator's ranges
+    /// (LifelikeHandwriting.swift): height U(15.5, 20.5), pen radius 1 … 2.1, width
+    /// scale U(0.6, 1.15), slant clipped to [−0.35, 0.6]; the classic ones in theirs.
     @Test func stylesInTheirRanges() {
-        var digits = SyntheticDigits(seed: 12)
-        let styles = digits.batchWithStyles(1000).styles
-        #expect(styles.allSatisfy { $0.height >= 17 && $0.height <= 20.5 })
-        #expect(styles.allSatisfy { $0.penRadius >= 0.85 && $0.penRadius <= 1.5 })
-        #expect(styles.allSatisfy { $0.widthScale >= 0.7 && $0.widthScale <= 1.3 })
-        #expect(styles.allSatisfy { $0.slant >= -0.3 && $0.slant <= 0.55 })
-        // Not constant: each spans most of its range.
-        #expect(styles.map(\.height).max()! - styles.map(\.height).min()! > 3)
-        #expect(styles.map(\.slant).max()! - styles.map(\.slant).min()! > 0.6)
+        for generation in DigitGeneration.allCases {
+            var digits = SyntheticDigits(seed: 12, generation: generation)
+            let styles = digits.batchWithStyles(1000).styles
+            #expect(styles.allSatisfy { generation.heightRange.contains($0.height) }, "\(generation)")
+            #expect(styles.allSatisfy { generation.penRadiusRange.contains($0.penRadius) }, "\(generation)")
+            #expect(styles.allSatisfy { generation.widthScaleRange.contains($0.widthScale) }, "\(generation)")
+            #expect(styles.allSatisfy { generation.slantRange.contains($0.slant) }, "\(generation)")
+            // Not constant: each spans most of its range.
+            #expect(styles.map(\.height).max()! - styles.map(\.height).min()! > 3)
+            #expect(styles.map(\.slant).max()! - styles.map(\.slant).min()! > 0.6)
+        }
+        #expect(DigitGeneration.lifelike.heightRange == 15.5...20.5 && DigitGeneration.lifelike.penRadiusRange == 1...2.1)
+        #expect(DigitGeneration.lifelike.widthScaleRange == 0.6...1.15 && DigitGeneration.lifelike.slantRange == -0.35...0.6)
+    }
+
+    /// The bins split the default digits as designed (DigitPrompt.swift): a third each
+    /// for size, thickness and width, and 30.85 / 38.3 / 30.85 % for slant (mean ± σ/2
+    /// of N(0.06, 0.22²)). 6,000 digits, seed 15: a share's standard error is at most
+    /// √(0.383 · 0.617 / 6,000) ≈ 0.0063, the tolerance 4 of them (±0.025). The classic
+    /// digits, binned with the same thresholds, are not split in thirds (their pens stop
+    /// at 1.5, below "bold"; their heights start at 17, so ≈ 48 % are "large"), which
+    /// shows the thresholds are the lifelike ones.
+    @Test func binSharesOfTheDefaultDigits() {
+        var digits = SyntheticDigits(seed: 15)
+        let styles = digits.batchWithStyles(6000).styles
+        let expected: [PromptAttribute: [Double]] = [.size: [1 / 3, 1 / 3, 1 / 3], .thickness: [1 / 3, 1 / 3, 1 / 3],
+                                                     .slant: [0.3085, 0.3829, 0.3085], .width: [1 / 3, 1 / 3, 1 / 3]]
+        for a in PromptAttribute.allCases {
+            var counts = [0, 0, 0]
+            for s in styles { counts[DigitPrompt.bin(of: a, style: s)] += 1 }
+            for bin in 0..<3 {
+                let share = Double(counts[bin]) / Double(styles.count)
+                #expect(abs(share - expected[a]![bin]) <= 0.025, "\(a) bin \(bin): \(share)")
+            }
+        }
+        var classic = SyntheticDigits(seed: 15, generation: .classic)
+        let classicStyles = classic.batchWithStyles(1000).styles
+        let large = classicStyles.filter { DigitPrompt.bin(of: .size, style: $0) == 2 }.count
+        #expect(large > 420, "classic digits binned large: \(large) of 1,000")
+        #expect(classicStyles.allSatisfy { DigitPrompt.bin(of: .thickness, style: $0) < 2 })
     }
 
     // MARK: bins and words
@@ -84,21 +117,23 @@ private func bits(_ t: Tensor) -> [UInt32] { t.scalars.map(\.bitPattern) }
             #expect(bin(a, make(high.nextDown)) == 1, "\(a) just below \(high)")
             #expect(bin(a, make(high)) == 2, "\(a) at \(high)")
         }
-        #expect(abs(DigitPrompt.smallBelow - 18.1667) < 1e-3 && abs(DigitPrompt.largeFrom - 19.3333) < 1e-3)
-        #expect(abs(DigitPrompt.thinBelow - 1.0667) < 1e-3 && abs(DigitPrompt.boldFrom - 1.2833) < 1e-3)
-        #expect(bin(.slant, style(slant: -0.3)) == 0 && bin(.slant, style(slant: 0.55)) == 2)
-        #expect(bin(.size, style(height: 17)) == 0 && bin(.size, style(height: 20.5)) == 2)
+        #expect(abs(DigitPrompt.smallBelow - 17.1667) < 1e-3 && abs(DigitPrompt.largeFrom - 18.8333) < 1e-3)
+        #expect(abs(DigitPrompt.narrowBelow - 0.7833) < 1e-3 && abs(DigitPrompt.wideFrom - 0.9667) < 1e-3)
+        #expect(DigitPrompt.thinBelow == 1.147 && DigitPrompt.boldFrom == 1.565)
+        #expect(DigitPrompt.leftBelow == -0.05 && DigitPrompt.rightFrom == 0.17)
+        #expect(bin(.slant, style(slant: -0.35)) == 0 && bin(.slant, style(slant: 0.6)) == 2)
+        #expect(bin(.size, style(height: 15.5)) == 0 && bin(.size, style(height: 20.5)) == 2)
     }
 
     /// The full prompt of a style: a middle bin writes <pad>, except slant's "upright".
     @Test func promptFromStyle() {
-        let big = DigitPrompt(style: style(height: 20, penRadius: 1.4, slant: 0.3, widthScale: 1.0, digit: 7))
+        let big = DigitPrompt(style: style(height: 20, penRadius: 1.8, slant: 0.3, widthScale: 0.9, digit: 7))
         #expect(big.description == "large bold right <pad> seven")
         #expect(big.bin(.size) == 2 && big.bin(.thickness) == 2 && big.bin(.slant) == 2 && big.bin(.width) == nil)
         #expect(big.digit == 7)
-        let plain = DigitPrompt(style: style(height: 18.5, penRadius: 1.1, slant: 0.1, widthScale: 1.0, digit: 0))
+        let plain = DigitPrompt(style: style(height: 18.5, penRadius: 1.3, slant: 0.1, widthScale: 0.9, digit: 0))
         #expect(plain.description == "<pad> <pad> upright <pad> zero" && plain.bin(.slant) == 1)
-        let small = DigitPrompt(style: style(height: 17.5, penRadius: 0.9, slant: -0.1, widthScale: 0.75, digit: 9))
+        let small = DigitPrompt(style: style(height: 16.5, penRadius: 1.05, slant: -0.1, widthScale: 0.7, digit: 9))
         #expect(small.description == "small thin left narrow nine")
         #expect(small.tokens == [1, 3, 5, 8, 19])
     }

@@ -76,8 +76,9 @@ import Testing
     }
 
     /// Class means: two independent means of the same class (300 images each) are almost
-    /// identical (correlation > 0.98; measured ≈ 0.997), the means of 0 and 1 are not
-    /// (correlation < 0.5; measured ≈ 0.32), and every class's mean correlates with a
+    /// identical (correlation > 0.98), the means of 0 and 1 are not (correlation < 0.75;
+    /// measured ≈ 0.68 for the default, lifelike digits, whose 1s have flags and feet,
+    /// ≈ 0.32 for the classic ones), and every class's mean correlates with a
     /// second mean of its own class more than with any other class's mean, by at least
     /// 0.08 (the closest pair, 3 and 8, is at ≈ 0.86).
     @Test func classMeansAreDistinct() {
@@ -88,7 +89,7 @@ import Testing
             first.append(meanImage(digits.batch(300, classes: same).images))
             second.append(meanImage(digits.batch(300, classes: same).images))
         }
-        #expect(correlation(first[1], first[0]) < 0.5)
+        #expect(correlation(first[1], first[0]) < 0.75)
         for a in 0..<10 {
             let own = correlation(first[a], second[a])
             #expect(own > 0.98, "class \(a): two means correlate only \(own)")

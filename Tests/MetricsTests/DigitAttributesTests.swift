@@ -90,7 +90,9 @@ private func shearedBar(_ s: Double) -> Tensor {
         #expect(a.count == 3 && a[0].slant > 0.5 && abs(a[1].slant) < 1e-6 && a[2].slant < -0.5)
     }
 
-    /// Synthetic digits: values in plausible ranges, and a finite spread in every class
+    /// Synthetic digits: values in plausible ranges (the mean horizontal run of the
+    /// default digits, pens up to 2.1 px in radius, reached 9.4 px at most over 5,000 of
+    /// them), and a finite spread in every class
     /// (200 digits give each class ≈ 20 members, all ≥ 2 for this seed).
     @Test func syntheticDigitsArePlausible() {
         var rng = SeededGenerator(seed: 51)
@@ -98,7 +100,7 @@ private func shearedBar(_ s: Double) -> Tensor {
         let attributes = DigitAttributes.measure(images)
         #expect(attributes.count == 200)
         for (i, a) in attributes.enumerated() {
-            #expect(a.thickness >= 1 && a.thickness <= 8, "image \(i) (\(labels[i])): thickness \(a.thickness)")
+            #expect(a.thickness >= 1 && a.thickness <= 12, "image \(i) (\(labels[i])): thickness \(a.thickness)")
             #expect(abs(a.slant) < 1, "image \(i) (\(labels[i])): slant \(a.slant)")
             #expect((1...28).contains(a.width) && (1...28).contains(a.height), "image \(i) (\(labels[i])): \(a)")
         }

@@ -14,12 +14,12 @@
 // has softmax weights identically 1, so its attention maps would mean nothing.
 //
 // The words come from each digit's true drawn attributes (DigitStyle.swift), binned
-// into thirds of the generator's ranges:
+// into thirds of the (default, lifelike) generator's draws:
 //
-//     size        height (px) U(17, 20.5)     small < 18.17 ≤ (none) < 19.33 ≤ large
-//     thickness   pen radius (px) U(0.85, 1.5) thin < 1.067 ≤ (none) < 1.283 ≤ bold
-//     slant       N(0.1, 0.2²), clipped        left < 0 ≤ upright < 0.2 ≤ right
-//     width       width scale U(0.7, 1.3)     narrow < 0.9 ≤ (none) < 1.1 ≤ wide
+//     size        height (px) U(15.5, 20.5)   small < 17.17 ≤ (none) < 18.83 ≤ large
+//     thickness   pen radius (px) 1 … 2.1      thin < 1.147 ≤ (none) < 1.565 ≤ bold
+//     slant       N(0.06, 0.22²), clipped      left < −0.05 ≤ upright < 0.17 ≤ right
+//     width       width scale U(0.6, 1.15)    narrow < 0.783 ≤ (none) < 0.967 ≤ wide
 //
 // Size, thickness and width have no word for their middle bin (an ordinary digit is
 // not described); slant's middle is "upright", since most hands lean right.
@@ -111,33 +111,38 @@ public struct DigitPrompt: Sendable, Equatable, Hashable, CustomStringConvertibl
         + PromptAttribute.allCases.flatMap { a in a.words.map { _ in a.rawValue } }
         + digitWords.map { _ in digitSlot }
 
-    // Bin thresholds on the true attributes (DigitStyle), a third of each uniform
-    // range per bin. The shares of the bins low / middle / high in 100,000
-    // SyntheticDigits (seed 0; standard error ±0.15 %), and the generator's exact ones:
-    //   size       33.28 / 33.36 / 33.36 %   (⅓ each)
-    //   thickness  33.32 / 33.35 / 33.33 %   (⅓ each)
-    //   slant      30.74 / 38.48 / 30.78 %   (Φ(−0.5) = 30.85 %, 38.29 %, 30.85 %)
-    //   width      33.15 / 33.44 / 33.41 %   (⅓ each)
+    // Bin thresholds on the true attributes (DigitStyle) of the default, lifelike
+    // generation (DigitGeneration.swift), a third of the digits per bin: thirds of the
+    // uniform size and width ranges, the tertiles of the skewed pen-radius draw
+    // (1 + 1.1·u² for every digit but 1, 1 + 1.1·(1 − (1 − u)³) for a 1), and slant's
+    // mean ± σ/2. The shares low / middle / high the generator draws exactly:
+    //   size       ⅓ / ⅓ / ⅓          U(15.5, 20.5)
+    //   thickness  ⅓ / ⅓ / ⅓          tertiles 1.147 and 1.565 of the pen mixture
+    //   slant      30.85 / 38.3 / 30.85 %   N(0.06, 0.22²): Φ(−0.5), Φ(0.5) − Φ(−0.5)
+    //   width      ⅓ / ⅓ / ⅓          U(0.6, 1.15)
+    // The classic generation's digits use the same thresholds, so their bins are not
+    // thirds (its pens are thinner, its digits larger and wider).
 
-    /// Heights (pixels) below this are "small": 17 + 3.5/3 ≈ 18.17, the lowest third
-    /// of U(17, 20.5).
-    public static let smallBelow: Float = 17 + 3.5 / 3
-    /// Heights (pixels) from this on are "large": 17 + 2·3.5/3 ≈ 19.33, the top third.
-    public static let largeFrom: Float = 17 + 2 * 3.5 / 3
-    /// Pen radii (pixels) below this are "thin": 0.85 + 0.65/3 ≈ 1.067, the lowest
-    /// third of U(0.85, 1.5).
-    public static let thinBelow: Float = 0.85 + 0.65 / 3
-    /// Pen radii (pixels) from this on are "bold": 0.85 + 2·0.65/3 ≈ 1.283, the top third.
-    public static let boldFrom: Float = 0.85 + 2 * 0.65 / 3
-    /// Slants below this lean "left": 0, the lower 30.9 % of N(0.1, 0.2²).
-    public static let leftBelow: Float = 0
-    /// Slants from this on lean "right": 0.2, the upper 30.9 % of N(0.1, 0.2²);
+    /// Heights (pixels) below this are "small": 15.5 + 5/3 ≈ 17.17, the lowest third
+    /// of U(15.5, 20.5).
+    public static let smallBelow: Float = 15.5 + 5.0 / 3
+    /// Heights (pixels) from this on are "large": 15.5 + 2·5/3 ≈ 18.83, the top third.
+    public static let largeFrom: Float = 15.5 + 2 * 5.0 / 3
+    /// Pen radii (pixels) below this are "thin": 1.147, the lower tertile of the
+    /// lifelike pen radius (see the comment above).
+    public static let thinBelow: Float = 1.147
+    /// Pen radii (pixels) from this on are "bold": 1.565, the upper tertile.
+    public static let boldFrom: Float = 1.565
+    /// Slants below this lean "left": −0.05, the lower 30.9 % of N(0.06, 0.22²).
+    public static let leftBelow: Float = -0.05
+    /// Slants from this on lean "right": 0.17, the upper 30.9 % of N(0.06, 0.22²);
     /// between the two a digit is "upright" (38.3 %).
-    public static let rightFrom: Float = 0.2
-    /// Width scales below this are "narrow": 0.9, the lowest third of U(0.7, 1.3).
-    public static let narrowBelow: Float = 0.9
-    /// Width scales from this on are "wide": 1.1, the top third.
-    public static let wideFrom: Float = 1.1
+    public static let rightFrom: Float = 0.17
+    /// Width scales below this are "narrow": 0.6 + 0.55/3 ≈ 0.783, the lowest third
+    /// of U(0.6, 1.15).
+    public static let narrowBelow: Float = 0.6 + 0.55 / 3
+    /// Width scales from this on are "wide": 0.6 + 2·0.55/3 ≈ 0.967, the top third.
+    public static let wideFrom: Float = 0.6 + 2 * 0.55 / 3
 
     /// The prompt's `length` token ids into `vocabulary`, in slot order (size,
     /// thickness, slant, width, digit).

@@ -5,15 +5,15 @@
 // exactly for every image, which makes SyntheticDigits a dataset with ground-truth
 // attribute labels (the prompts of DigitPrompt.swift are made from them):
 //
-//     height      of the ink's bounding box in pixels, U(17, 20.5) (the fit may make a
-//                 very wide digit a little smaller, to keep it at most 21 pixels wide)
-//     penRadius   half the pen width in pixels, U(0.85, 1.5)
-//     slant       the shear, N(0.1, 0.2²) clipped to [−0.3, 0.55]; positive leans right
-//     widthScale  the horizontal scale of the glyph, U(0.7, 1.3)
+//     height      of the ink's bounding box in pixels, U(15.5, 20.5) (the fit may make
+//                 a very wide digit a little smaller, to keep it at most 21 pixels wide)
+//     penRadius   half the pen width in pixels, 1 … 2.1, most often thin (1 + 1.1·u²)
+//     slant       the shear, N(0.06, 0.22²) clipped to [−0.35, 0.6]; positive leans right
+//     widthScale  the horizontal scale of the glyph, U(0.6, 1.15)
 //
-// for the classic generation; the lifelike one draws wider ranges (LifelikeHandwriting.swift),
-// and `DigitGeneration`'s `penRadiusRange`, `slantRange`, `widthScaleRange` and
-// `heightRange` give the ranges of either.
+// for the default, lifelike generation (LifelikeHandwriting.swift); the classic one draws
+// narrower ranges, and `DigitGeneration`'s `penRadiusRange`, `slantRange`,
+// `widthScaleRange` and `heightRange` give the ranges of either.
 //
 //     var digits = SyntheticDigits(seed: 0)
 //     let (x, y, styles) = digits.batchWithStyles(64)
@@ -27,16 +27,16 @@ import Tensors
 public struct DigitStyle: Sendable, Equatable {
     /// The digit, 0 … 9.
     public let digit: Int
-    /// The pen radius (half the stroke width) in pixels, 0.85 … 1.5 (classic; see
+    /// The pen radius (half the stroke width) in pixels, 1 … 2.1 (lifelike; see
     /// `DigitGeneration.penRadiusRange`).
     public let penRadius: Float
     /// The shear: how far the top leans right per unit of height (0 upright, negative
-    /// leaning left), −0.3 … 0.55, mostly near 0.1 (classic; see `DigitGeneration.slantRange`).
+    /// leaning left), −0.35 … 0.6, mostly near 0.06 (lifelike; see `DigitGeneration.slantRange`).
     public let slant: Float
-    /// The horizontal scale relative to the glyph's design width, 0.7 … 1.3 (classic;
+    /// The horizontal scale relative to the glyph's design width, 0.6 … 1.15 (lifelike;
     /// see `DigitGeneration.widthScaleRange`).
     public let widthScale: Float
-    /// The height the ink's bounding box was fitted to, in pixels, 17 … 20.5 (classic;
+    /// The height the ink's bounding box was fitted to, in pixels, 15.5 … 20.5 (lifelike;
     /// see `DigitGeneration.heightRange`).
     public let height: Float
 
@@ -68,9 +68,9 @@ extension SyntheticDigits {
     }
 
     /// `n` digits with their styles, drawn with a generator of your own by `generation`
-    /// (`.classic` by default); the same images and labels as
+    /// (`.lifelike` by default); the same images and labels as
     /// `batch(_:classes:generation:using:)`. See `batchWithStyles(_:classes:)`.
-    public static func batchWithStyles(_ n: Int, classes: [Int]? = nil, generation: DigitGeneration = .classic,
+    public static func batchWithStyles(_ n: Int, classes: [Int]? = nil, generation: DigitGeneration = .lifelike,
                                        using rng: inout some RandomNumberGenerator)
         -> (images: Tensor, labels: [Int], styles: [DigitStyle]) {
         draw(n, classes: classes, generation: generation, keepingStyles: true, using: &rng)

@@ -7,8 +7,8 @@
 //     pen radius    1.0 … 2.1 pixels, skewed toward the thin end (u² with u uniform):
 //                   mean ≈ 1.37 against the classic 1.17, so that the ink of a digit
 //                   framed as the real ones are matches theirs (≈ 313 of 1,024 pixels)
-//     slant         N(0.12, 0.24²) clipped to [−0.35, 0.65]
-//     width         × 0.65 … 1.35
+//     slant         N(0.06, 0.22²) clipped to [−0.35, 0.6]
+//     width         × 0.6 … 1.15
 //     height        15.5 … 20.5 pixels (a wider size spread)
 //     rotation      N(0, 0.09²) radians, clipped to ±0.28
 //     jitter        anchors N(0, 0.035²), controls N(0, 0.07²): more varied curvature

@@ -1,8 +1,8 @@
 // SyntheticDigits.swift — an endless, seeded stream of hand-written digits.
 //
 // A stand-in for MNIST that needs no download: each image is a digit 0 … 9 drawn
-// from a stroke description (DigitGlyphs.swift) by a randomly varied hand
-// (Handwriting.swift) and rasterised with anti-aliasing (StrokeRasterizer.swift).
+// from a stroke description (LifelikeGlyphs.swift) by a randomly varied hand
+// (LifelikeHandwriting.swift) and rasterised with anti-aliasing (StrokeRasterizer.swift).
 // Like MNIST the images are 28 × 28 and grey, with the digit in the central ~20 × 20
 // box and its centre of mass near the centre; unlike MNIST the values follow the
 // kit's image convention: background −1, full ink +1.
@@ -13,8 +13,9 @@
 // `batchWithStyles` (DigitStyle.swift) gives the same images and labels together with
 // each digit's true drawn attributes: height, pen radius, slant and width.
 //
-// `generation: .lifelike` (DigitGeneration.swift) draws digits closer to real
-// handwriting; the default, `.classic`, is what the kit's pretrained models saw.
+// The default generation, `.lifelike` (DigitGeneration.swift), is what the kit's
+// pretrained models are trained on; `generation: .classic` draws the kit's first,
+// plainer digits, byte for byte as before.
 //
 // The same seed (and generation) gives the same images, byte for byte. Rendering runs on the calling
 // thread at tens of thousands of digits per second (`kit-bench --case digits`).
@@ -34,8 +35,8 @@ public struct SyntheticDigits: Sendable {
     /// The generator the digits are drawn with.
     public let generation: DigitGeneration
 
-    /// A stream of digits determined by `seed`, drawn by `generation` (`.classic` by default).
-    public init(seed: UInt64, generation: DigitGeneration = .classic) {
+    /// A stream of digits determined by `seed`, drawn by `generation` (`.lifelike` by default).
+    public init(seed: UInt64, generation: DigitGeneration = .lifelike) {
         rng = SeededGenerator(seed: seed)
         self.generation = generation
     }
@@ -51,9 +52,9 @@ public struct SyntheticDigits: Sendable {
         Self.batch(n, classes: classes, generation: generation, using: &rng)
     }
 
-    /// `n` digits drawn with a generator of your own, by `generation` (`.classic` by
+    /// `n` digits drawn with a generator of your own, by `generation` (`.lifelike` by
     /// default); see `batch(_:classes:)`.
-    public static func batch(_ n: Int, classes: [Int]? = nil, generation: DigitGeneration = .classic,
+    public static func batch(_ n: Int, classes: [Int]? = nil, generation: DigitGeneration = .lifelike,
                              using rng: inout some RandomNumberGenerator) -> (images: Tensor, labels: [Int]) {
         let drawn = draw(n, classes: classes, generation: generation, keepingStyles: false, using: &rng)
         return (drawn.images, drawn.labels)
@@ -91,9 +92,9 @@ public struct SyntheticDigits: Sendable {
         return (Tensor(shape: [n, 1, imageSize, imageSize], scalars: images), labels, styles)
     }
 
-    /// One image of `digit` (0 … 9) drawn by `generation` (`.classic` by default), of
+    /// One image of `digit` (0 … 9) drawn by `generation` (`.lifelike` by default), of
     /// shape `[1, 28, 28]` with values in [−1, 1].
-    public static func render(digit: Int, generation: DigitGeneration = .classic,
+    public static func render(digit: Int, generation: DigitGeneration = .lifelike,
                               using rng: inout some RandomNumberGenerator) -> Tensor {
         precondition((0..<classCount).contains(digit), "SyntheticDigits.render: digit must be in 0..<10, got \(digit)")
         var pixels = [Float](repeating: -1, count: imageSize * imageSize)  // [1, 28, 28]
