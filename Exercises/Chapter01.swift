@@ -8,6 +8,7 @@
 // Tensor ops you will want: `gather(_:broadcastRank:)`, `sqrt()`, `+`, `*`, `1 - x`.
 
 import DiffusionKit
+import Foundation
 
 /// Exercises of chapter 01.
 public enum Chapter01 {

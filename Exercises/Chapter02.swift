@@ -7,6 +7,7 @@
 // Work in `Double`: ᾱ reaches 1e-9 at the end of the cosine schedule.
 
 import DiffusionKit
+import Foundation
 
 /// Exercises of chapter 02.
 public enum Chapter02 {

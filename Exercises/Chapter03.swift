@@ -7,6 +7,7 @@
 // and see your own figures with `swift run chapter03 --mine`.
 
 import DiffusionKit
+import Foundation
 
 /// Exercises of chapter 03.
 public enum Chapter03 {

@@ -7,6 +7,7 @@
 // and see your own figures with `swift run chapter04 --mine`.
 
 import DiffusionKit
+import Foundation
 
 /// Exercises of chapter 04.
 public enum Chapter04 {

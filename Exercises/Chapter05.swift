@@ -7,6 +7,7 @@
 // and see your own figures with `swift run chapter05 --mine`.
 
 import DiffusionKit
+import Foundation
 
 /// Exercises of chapter 05.
 public enum Chapter05 {

@@ -7,6 +7,7 @@
 // and see your own figures with `swift run chapter06 --mine`.
 
 import DiffusionKit
+import Foundation
 
 /// Exercises of chapter 06.
 public enum Chapter06 {

@@ -7,6 +7,7 @@
 // and see your own figures with `swift run chapter07 --mine`.
 
 import DiffusionKit
+import Foundation
 
 /// Exercises of chapter 07.
 public enum Chapter07 {

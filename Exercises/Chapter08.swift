@@ -13,6 +13,7 @@
 // its projections channels last: pixels `[B, N, C]`, context tokens `[B, L, C]`.
 
 import DiffusionKit
+import Foundation
 
 /// Exercises of chapter 08.
 public enum Chapter08 {

@@ -11,6 +11,7 @@
 // `classes` (10 for digits 0…9).
 
 import DiffusionKit
+import Foundation
 
 /// Exercises of chapter 09.
 public enum Chapter09 {

@@ -1,6 +1,7 @@
 // Chapter 01 — worked solutions (the same API as Exercises/Chapter01.swift).
 
 import DiffusionKit
+import Foundation
 
 /// Worked solutions of chapter 01.
 public enum Chapter01 {

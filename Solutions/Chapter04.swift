@@ -1,6 +1,7 @@
 // Chapter 04 — worked solutions (the same API as Exercises/Chapter04.swift).
 
 import DiffusionKit
+import Foundation
 
 /// Worked solutions of chapter 04.
 public enum Chapter04 {

@@ -1,6 +1,7 @@
 // Chapter 05 — worked solutions (the same API as Exercises/Chapter05.swift).
 
 import DiffusionKit
+import Foundation
 
 /// Worked solutions of chapter 05.
 public enum Chapter05 {

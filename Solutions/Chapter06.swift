@@ -1,7 +1,7 @@
 // Chapter 06 — worked solutions (the same API as Exercises/Chapter06.swift).
 
-import Foundation
 import DiffusionKit
+import Foundation
 
 /// Worked solutions of chapter 06.
 public enum Chapter06 {
@@ -20,8 +20,9 @@ public enum Chapter06 {
     }
 
     /// 6.2 — x' = √ᾱ' x̂₀ + √(1 − ᾱ' − σ²) ε̂ + σ z.
-    public static func ddimStep(xt: Tensor, epsilon: Tensor, alphaBar a: Double, alphaBarPrev aPrev: Double,
+    public static func ddimStep(xt: Tensor, epsilon: Tensor, alphaBar: Double, alphaBarPrev: Double,
                                 eta: Double, noise: Tensor) throws -> Tensor {
+        let (a, aPrev) = (alphaBar, alphaBarPrev)                                    // ᾱ_t, ᾱ_prev
         let x0 = (xt - Float((1 - a).squareRoot()) * epsilon) / Float(a.squareRoot())        // [B, …]
         let sigma = eta * ((1 - aPrev) / (1 - a)).squareRoot() * max(0, 1 - a / aPrev).squareRoot()
         let direction = max(0, 1 - aPrev - sigma * sigma).squareRoot()

@@ -7,6 +7,7 @@
 // A. Vaswani et al., "Attention Is All You Need" (2017), eq. (1).
 
 import DiffusionKit
+import Foundation
 
 /// Worked solutions of chapter 08.
 public enum Chapter08 {

@@ -1,6 +1,7 @@
 // Chapter 09 — worked solutions (the same API as Exercises/Chapter09.swift).
 
 import DiffusionKit
+import Foundation
 
 /// Worked solutions of chapter 09.
 public enum Chapter09 {
@@ -16,7 +17,8 @@ public enum Chapter09 {
 
     /// 9.3 — split [ε_c; ε_u], guide, then x' = √ᾱ' x̂₀ + √(1 − ᾱ') ε̃.
     public static func guidedDDIMStep(xt: Tensor, modelOutput: Tensor, scale w: Float,
-                                      alphaBar a: Double, alphaBarPrev aPrev: Double) throws -> Tensor {
+                                      alphaBar: Double, alphaBarPrev: Double) throws -> Tensor {
+        let (a, aPrev) = (alphaBar, alphaBarPrev)                                    // ᾱ_t, ᾱ_prev
         let b = xt.shape[0]
         let halves = modelOutput.split(axis: 0, sizes: [b, b])                    // [B, …] each
         let (conditional, unconditional) = (halves[0], halves[1])

@@ -97,6 +97,20 @@ struct BudgetScheduleTests {
         #expect(resumed.step == n)
     }
 
+    @Test("a budget spent before the calibration ends (6 µs: one step) still becomes steps, and `.steps(N)` repeats it")
+    func budgetSpentDuringCalibration() throws {
+        let timed = Self.toyTrainer(warmup: 20)
+        var options = TrainingLoopOptions()
+        options.decayToBudget = true
+        _ = try timed.run(budget: .minutes(1e-7), options: options) { Self.batch(32, using: &$0) }
+        let n = try #require(timed.configuration.decaySteps, "the budget was never turned into steps")
+        #expect(n == timed.step && n >= 1 && n < 20)
+        let repeated = Self.toyTrainer(warmup: 20)
+        _ = try repeated.run(budget: .steps(n), options: options) { Self.batch(32, using: &$0) }
+        #expect(Self.bits(repeated.model.module.parameters) == Self.bits(timed.model.module.parameters))
+        #expect(Self.bits(repeated.ema.shadow) == Self.bits(timed.ema.shadow))
+    }
+
     @Test("calibration never outlasts the warm-up: 30 steps, fewer with a shorter warm-up, 1 without one")
     func calibrationSteps() {
         var c = TrainingConfiguration()

@@ -156,6 +156,11 @@ extension DiffusionTrainer {
                     let total = max(step, firstStep + Int((m * 60 / max(perStep, 1e-9)).rounded()))
                     decayLearningRate(toStep: total)
                     budget = .steps(total)
+                } else if budgetSpent() {
+                    // The time ran out before the calibration did (a tiny budget, a busy
+                    // machine): the run is the run of this many steps, all in the warm-up.
+                    decayLearningRate(toStep: step)
+                    budget = .steps(step)
                 }
             }
             if let csv, let record = log.records.last { csv.append(TrainingLog.csvLine(record)) }
