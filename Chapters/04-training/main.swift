@@ -177,7 +177,8 @@ nb.table(["sliced Wasserstein-1, n = \(pointCount)", "distance"], [
  slow day — and at that budget the recipe decides more than the model. Every
  choice below was measured: one run per setting, the same seed, the samples scored
  as at the end of this chapter (n = 250, so ±3 points; `BENCHMARKS.md`, "The
- 10-minute run", lists every run and its command). Five minutes of training each:
+ 10-minute run", lists every run and its command). Five minutes of training each, on
+ the kit's first, plainer digits (`SyntheticDigits(generation: .classic)`):
 
  | setting | recognisable | FD-digits |
  |---|---|---|
@@ -190,8 +191,11 @@ nb.table(["sliced Wasserstein-1, n = \(pointCount)", "distance"], [
  Scored on n = 1,000 samples, the default reaches 72 % after five minutes' worth of
  steps (1,000) and 78 % after ten (2,000), with every digit between 8 and 13 % and
  FD-digits 82 against a real-vs-real floor of 21. That is better than the old recipe
- (69 % after a ten-minute run of `unet-digits`), but short of the course's aim of 90 %
- in ten minutes: the recipe is still open, and the notes in `BENCHMARKS.md` list what
+ (69 % after a ten-minute run of `unet-digits`). The digits this chapter trains on
+ now are the lifelike ones — more forms, thicker and more varied strokes — and they are
+ harder to learn: the same ten minutes' worth of steps gives 71 % (every digit between
+ 8 and 13 %, FD-digits 140 against a floor of 29). Both are short of the course's aim
+ of 90 % in ten minutes: the recipe is still open, and the notes in `BENCHMARKS.md` list what
  to try next. Run-to-run noise is large at this budget — two runs of one recipe can
  differ by several points — so judge a change on more than one run.
 

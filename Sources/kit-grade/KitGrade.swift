@@ -20,10 +20,11 @@ struct KitGrade: ParsableCommand {
         commandName: "kit-grade",
         abstract: "Grade learners' copies of the kit: Gradescope results, a CSV gradebook and feedback per learner.",
         discussion: """
-            Only each copy's Exercises/*.swift is graded, in a workspace made from this kit; any other
-            file a learner changed is listed as "changed, ignored". Points are 1 per exercise unless
+            Only each copy's Exercises/*.swift is graded, in a workspace made from this kit; any other \
+            file a learner changed is listed as "changed, ignored". Points are 1 per exercise unless \
             grading.json at the kit's root says otherwise: {"points": {"1.1": 2, "8.3": 3}}.
-            Exit status: 0 when every copy was graded (whatever the scores), 1 when some copy could
+
+            Exit status: 0 when every copy was graded (whatever the scores), 1 when some copy could \
             not be, 64 for bad usage.
             """)
 
