@@ -7,7 +7,7 @@ import Foundation
 public enum TrainingBudget: Sendable, Equatable {
     /// Train until the step count reaches this number.
     case steps(Int)
-    /// Train for this many minutes of wall-clock time.
+    /// Train for this many minutes of wall-clock time (at least one step).
     case minutes(Double)
 
     /// A short description for the console ("2000 steps", "10 min").

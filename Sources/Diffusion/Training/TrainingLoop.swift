@@ -138,7 +138,7 @@ extension DiffusionTrainer {
         func budgetSpent() -> Bool {
             switch budget {
             case .steps(let n): return step >= n
-            case .minutes(let m): return Date().timeIntervalSince(start) >= m * 60
+            case .minutes(let m): return step > firstStep && Date().timeIntervalSince(start) >= m * 60   // at least one step
             }
         }
 
