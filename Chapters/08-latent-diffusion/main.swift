@@ -117,8 +117,8 @@ nb.images(concat(cells, axis: 0), name: "latent-channels",
  small n, and the bias is smaller for a less varied set), so at n = 100 a sample set
  a little less varied than the data can score *below* these floors; the floor's
  promise holds for the distance itself, measured at large n — BENCHMARKS.md has
- n = 1,000, where the floors are 25.1 (reconstructions) and 25.6 (real) and the
- null-prompt samples 76.5.
+ n = 1,000, where the floors are 27.3 (reconstructions) and 27.0 (real) and the
+ null-prompt samples 113.2.
  */
 let reconstructions = codec.reconstruct(realA).clamped(min: -1, max: 1)     // [n, 1, 28, 28]
 let psnr = peakSignalToNoiseRatio(reconstructions, realA)
