@@ -133,13 +133,13 @@ extension Chapter06 {
                 func step(swapAlphas: Bool = false,
                           sigmaOf: (Double, Double, Double) -> Double = { a, aPrev, eta in
                               eta == 0 ? 0 : eta * ((1 - aPrev) / (1 - a)).squareRoot() * (1 - a / aPrev).squareRoot() },
-                          x0Roots: Bool = true, direction: ((Double, Double) -> Double)? = nil, noiseScale: ((Double) -> Double)? = nil) -> [Double] {
+                          x0Of: ((Double, Double, Double) -> Double)? = nil, direction: ((Double, Double) -> Double)? = nil, noiseScale: ((Double) -> Double)? = nil) -> [Double] {
                     let (from, to) = swapAlphas ? (aPrev, a) : (a, aPrev)                 // ᾱ, ᾱ'
                     let sigma = sigmaOf(from, to, eta)
                     let directionScale = direction?(to, sigma) ?? (1 - to - sigma * sigma).squareRoot()
                     return (0..<18).map { i in
                         let x = Double(xt.scalars[i]), e = Double(eps.scalars[i]), z = Double(noise.scalars[i])
-                        let x0 = x0Roots ? (x - (1 - from).squareRoot() * e) / from.squareRoot() : (x - (1 - from) * e) / from
+                        let x0 = x0Of?(x, e, from) ?? (x - (1 - from).squareRoot() * e) / from.squareRoot()
                         return to.squareRoot() * x0 + directionScale * e + (noiseScale?(sigma) ?? sigma) * z
                     }
                 }
@@ -156,7 +156,12 @@ extension Chapter06 {
                             step(sigmaOf: { a, aPrev, eta in eta * ((1 - aPrev) / (1 - a)).squareRoot() })),
                     Mistake("ᾱ and ᾱ' are swapped: alphaBar (ᾱ) belongs to x_t and gives x̂₀; alphaBarPrev (ᾱ') is where the step lands",
                             step(swapAlphas: true)),
-                    Mistake("x̂₀ lacks its square roots: x̂₀ = (x_t − √(1 − ᾱ)·ε̂)/√ᾱ", step(x0Roots: false)),
+                    Mistake("x̂₀ lacks its square roots: x̂₀ = (x_t − √(1 − ᾱ)·ε̂)/√ᾱ",
+                            step(x0Of: { x, e, a in (x - (1 - a) * e) / a })),
+                    Mistake("x̂₀ divides by ᾱ instead of √ᾱ: x̂₀ = (x_t − √(1 − ᾱ)·ε̂)/√ᾱ",
+                            step(x0Of: { x, e, a in (x - (1 - a).squareRoot() * e) / a })),
+                    Mistake("x̂₀ subtracts (1 − ᾱ)·ε̂ instead of √(1 − ᾱ)·ε̂: x̂₀ = (x_t − √(1 − ᾱ)·ε̂)/√ᾱ",
+                            step(x0Of: { x, e, a in (x - (1 - a) * e) / a.squareRoot() })),
                     Mistake("the direction term uses ᾱ' (where the step lands): √(1 − ᾱ' − σ²)·ε̂, not √(1 − ᾱ − σ²)",
                             step(direction: { _, sigma in (1 - a - sigma * sigma).squareRoot() })),
                 ]
