@@ -95,8 +95,8 @@ let package = Package(
 
         // MARK: tools
         .executableTarget(
-            name: "kit-bench", dependencies: ["Tensors", "NeuralNets", "Datasets", "CBLAS"], path: "Sources/kit-bench",
-            exclude: ["realism_sklearn.py"],   // the realism case's cross-check, run with python3
+            name: "kit-bench", dependencies: ["Tensors", "NeuralNets", "Datasets", "Metrics", "CBLAS"], path: "Sources/kit-bench",
+            exclude: ["realism_sklearn.py", "mnist_sample_idx.py"],   // python3 helpers of the realism cases
             swiftSettings: optimized),
         // Produces the weights in Pretrained/ (see the README for the exact commands).
         .executableTarget(

@@ -13,10 +13,11 @@ let benchCases: [String: @Sendable (BenchOptions) -> [JSONLine]] = [
     "matmul": matmulCase,
     "silu": siluCase,
     "realism": realismCase,
+    "realism-mnist": realismMNISTCase,
 ]
 
-/// Cases that run only when named with `--case`: `realism` needs a data file.
-let casesRunOnlyWhenNamed: Set<String> = ["realism"]
+/// Cases that run only when named with `--case`: the realism cases need data files.
+let casesRunOnlyWhenNamed: Set<String> = ["realism", "realism-mnist"]
 
 /// Parsed command-line options of kit-bench.
 struct BenchOptions: Sendable {
@@ -36,11 +37,15 @@ struct BenchOptions: Sendable {
     var export: String?
     /// realism: the generator of the synthetic digits (default lifelike).
     var generation: DigitGeneration = .lifelike
+    /// realism-mnist: the folder of MNIST's t10k files (required by that case).
+    var mnistDir: String?
+    /// realism-mnist: the classifiers to test, in order (`--classifier` may repeat).
+    var classifiers: [String] = []
 
     static let usage = """
         usage: kit-bench [--case NAME]... [--repeats R]
                          [--digits-csv PATH] [--synthetic N] [--seed S] [--export PREFIX]
-                         [--generation classic|lifelike]
+                         [--generation classic|lifelike] [--mnist-dir DIR] [--classifier PATH]...
           --case NAME   run one case (repeatable); cases: \(benchCases.keys.sorted().joined(separator: ", "))
                         (all but \(casesRunOnlyWhenNamed.sorted().joined(separator: ", ")) by default)
           --repeats R   timed repetitions per measurement, median reported (default 10)
@@ -50,6 +55,10 @@ struct BenchOptions: Sendable {
           --seed S            seed of the synthetic digits and the classifier (default 0)
           --export PREFIX     also write PREFIX-{fit,pad}-{train,heldout}.csv for realism_sklearn.py
           --generation G      the synthetic digits' generator: lifelike (default) or classic
+        realism-mnist (the kit's digit classifier on real MNIST digits at 28 × 28):
+          --mnist-dir DIR     a folder with MNIST's t10k-images/labels files, raw or .gz (required)
+          --classifier PATH   a classifier checkpoint to test; repeat to compare several
+                              (default Pretrained/digit-classifier.safetensors)
         """
 
     /// A bad command line, described for the user.
@@ -94,6 +103,10 @@ struct BenchOptions: Sendable {
                 o.generation = g
             case "--export":
                 o.export = try value("--export")
+            case "--mnist-dir":
+                o.mnistDir = try value("--mnist-dir")
+            case "--classifier":
+                o.classifiers.append(try value("--classifier"))
             case "--help", "-h":
                 o.showHelp = true
             default:
@@ -105,6 +118,10 @@ struct BenchOptions: Sendable {
         if o.cases.contains("realism") && o.digitsCSV == nil {
             throw UsageError(description: "--case realism needs --digits-csv PATH (scikit-learn's sklearn/datasets/data/digits.csv.gz)")
         }
+        if o.cases.contains("realism-mnist") && o.mnistDir == nil {
+            throw UsageError(description: "--case realism-mnist needs --mnist-dir DIR (a folder with MNIST's t10k files)")
+        }
+        if o.classifiers.isEmpty { o.classifiers = ["Pretrained/digit-classifier.safetensors"] }
         return o
     }
 }
