@@ -385,9 +385,9 @@ nb.print("accuracy reaches within 2 points of its best (\(String(format: "%.1f %
  diversity within a class, the spread of slant and of thickness, recall and coverage:
  the samples of a class become more alike than real digits of that class. Fidelity
  should rise in exchange, and it does, but not for long: at $n = 1000$
- (`BENCHMARKS.md`) precision rises from 0.73 at $w = 1$ to 0.84 at $w = 3$ (density
- 0.74 → 0.87, the samples crowd into the densest regions of their class) and falls
- back to 0.77 at $w = 7.5$ (density 0.68) — bold, extrapolated strokes are
+ (`BENCHMARKS.md`) precision rises from 0.72 at $w = 1$ to 0.83 at $w = 3$ (density
+ 0.73 → 0.86, the samples crowd into the densest regions of their class) and falls
+ back to 0.74 at $w = 7.5$ (density 0.61) — bold, extrapolated strokes are
  confidently a "7" to the classifier, yet they lie outside the neighbourhoods of
  real sevens. With 60 samples, as here, precision moves within its noise (one
  sample is 0.017). Saturation tells why: the
