@@ -38,8 +38,7 @@ func realismMNISTCase(_ options: BenchOptions) -> [JSONLine] {
             exit(66)
         }
         let probabilities = classifier.predict(real.images).probabilities                      // [N, 10]
-        let p = probabilities.scalars
-        let predicted = (0..<real.labels.count).map { i in (0..<10).max { p[i * 10 + $0] < p[i * 10 + $1] }! }
+        let predicted = rowArgmax(probabilities)
         let evaluation = Evaluation(predicted: predicted, labels: real.labels)
         let recognisable = Double(recognisability(probabilities: probabilities))
 
