@@ -109,6 +109,9 @@ struct EvaluateDDPM: ParsableCommand {
         print("\(loaded.model.preset.rawValue) from \(path) (step \(loaded.metadata["step"] ?? "?")), \(settings(steps: S)), \(evaluations) network evaluations per image, n = \(samples): sampled in \(Console.duration(seconds))\(reused > 0 ? " (\(reused) batches reused from the cache)" : "")")
         print(Console.table(report.table.header, report.table.rows))
         print(Console.table(report.classTable.header, report.classTable.rows))
+        let realReport = DigitMetrics.evaluate(samples: real, classifier: classifier, reference: real, referenceFloor: floor)
+        print(String(format: "the ceiling: %d real synthetic digits are %.1f %% recognisable to the same classifier",
+                     samples, 100 * realReport.recognisability))
         try? writeImageGrid(images.slice(axis: 0, 0..<min(100, samples)), to: "out/evaluate-samples.png", columns: 10, scale: 2)
     }
 }

@@ -22,7 +22,8 @@ struct EvaluateLatent: ParsableCommand {
     @Option(help: "The latent denoiser.") var checkpoint = "Pretrained/latent-digits.safetensors"
     @Option(help: "Samples of the unconditional and digit-prompt runs.") var samples = 1000
     @Option(help: "Samples of each (attribute word, digit) pair.") var perWord = 10
-    @Option(help: "DDIM steps (η = 0, trailing).") var steps = 50
+    @Option(help: "DDIM steps (trailing).") var steps = 50
+    @Option(help: "DDIM's η in [0, 1] (0: deterministic; 1: fresh noise at every step, like DDPM).") var eta: Float = 0
     @Option(help: "Guidance scale of the prompted runs.") var scale: Float = 3
     @Option(help: "Images per sampling batch.") var batchSize = 100
     @Option(help: "Images of the timing runs.") var timingSamples = 16
@@ -33,6 +34,7 @@ struct EvaluateLatent: ParsableCommand {
             throw ValidationError("--samples ≥ 10, --per-word, --steps, --batch-size and --timing-samples ≥ 1")
         }
         guard scale.isFinite else { throw ValidationError("--scale must be finite, got \(scale)") }
+        guard eta.isFinite, (0...1).contains(eta) else { throw ValidationError("--eta must be in [0, 1], got \(eta)") }
     }
 
     func run() throws {
@@ -46,6 +48,7 @@ struct EvaluateLatent: ParsableCommand {
         let sampler = LatentSampler(codec: codec, model: loaded.model.promptedForward!, nullPrompt: DigitPrompt.null.tokens,
                                     schedule: loaded.schedule, objective: loaded.objective)
         var rng = SeededGenerator(seed: seed)
+        var etaRNG = SeededGenerator(seed: seed &+ 2000)                 // DDIM's fresh noise when η > 0
         var realRNG = SeededGenerator(seed: seed &+ 1000)
         let realA = SyntheticDigits.batch(samples, using: &realRNG)
         let realB = SyntheticDigits.batch(samples, using: &realRNG).images
@@ -60,7 +63,8 @@ struct EvaluateLatent: ParsableCommand {
             for start in stride(from: 0, to: prompts.count, by: batchSize) {
                 let end = min(start + batchSize, prompts.count)
                 let noise = Tensor.randn([end - start] + codec.latentShape, using: &rng)
-                let z = try! sampler.sampleLatents(from: noise, prompts: prompts[start..<end].map(\.tokens), guidance: guidance, steps: steps)
+                let z = try! sampler.sampleLatents(from: noise, prompts: prompts[start..<end].map(\.tokens), guidance: guidance,
+                                                   steps: steps, eta: eta, using: &etaRNG)
                 parts.append(sampler.decode(z).clamped(min: -1, max: 1))
                 bar.update(end)
             }
@@ -79,8 +83,8 @@ struct EvaluateLatent: ParsableCommand {
         // 2. Unconditional.
         let unconditional = generate([DigitPrompt](repeating: .null, count: samples), scale: 0, label: "null prompt")
         let report = DigitMetrics.evaluate(samples: unconditional, classifier: classifier, referenceStatistics: stats)
-        line(String(format: "null prompt, n = %d, DDIM %d: recognisable %.1f %%, FD-digits %.2f (floors: reconstructions %.2f, real %.2f), smallest class %.1f %%, largest %.1f %%",
-                    samples, steps, 100 * report.recognisability, report.frechetDistance, reconstructionFloor, realFloor,
+        line(String(format: "null prompt, n = %d, DDIM %d, η = %g: recognisable %.1f %%, FD-digits %.2f (floors: reconstructions %.2f, real %.2f), smallest class %.1f %%, largest %.1f %%",
+                    samples, steps, Double(eta), 100 * report.recognisability, report.frechetDistance, reconstructionFloor, realFloor,
                     100 * (report.classShares.min() ?? 0), 100 * (report.classShares.max() ?? 0)))
 
         // 3. Digit-only prompts.

@@ -27,6 +27,8 @@ struct TrainDDPM: ParsableCommand {
     @Option(help: "What the network predicts: eps, x0 or v.") var objective = "eps"
     @Flag(help: "Weight the loss with min-SNR-γ (γ = 5).") var minSNR = false
     @Option(help: "Noise schedule: linear, cosine or sigmoid.") var schedule = "linear"
+    @Option(help: "How training draws t: \(TimestepDensity.allCases.map(\.rawValue).joined(separator: " or ")).")
+    var timestepDensity = "uniform"
     @Option(help: "Where the EMA weights go.") var out = "Pretrained/unet-digits.safetensors"
     @Option(help: "The full training checkpoint, for --resume (default out/pretrain/<model>-train.safetensors).") var checkpoint: String?
     @Flag(help: "Continue from --checkpoint.") var resume = false
@@ -51,6 +53,9 @@ struct TrainDDPM: ParsableCommand {
         guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative") }
         guard Objective(rawValue: objective) != nil else { throw ValidationError("--objective must be eps, x0 or v, got \(objective)") }
         guard ScheduleKind(rawValue: schedule) != nil else { throw ValidationError("--schedule must be linear, cosine or sigmoid, got \(schedule)") }
+        guard TimestepDensity(rawValue: timestepDensity) != nil else {
+            throw ValidationError("--timestep-density must be \(TimestepDensity.allCases.map(\.rawValue).joined(separator: " or ")), got \(timestepDensity)")
+        }
         if decay && warmupSteps >= steps { throw ValidationError("--decay needs --warmup-steps below --steps") }
     }
 
@@ -65,6 +70,7 @@ struct TrainDDPM: ParsableCommand {
         config.warmupSteps = warmupSteps
         config.objective = Objective(rawValue: objective)!
         config.minSNRGamma = minSNR ? 5 : nil
+        config.timestepDensity = TimestepDensity(rawValue: timestepDensity)!
         var initRNG = SeededGenerator(seed: seed)
         let network = ModelPreset(rawValue: model)!.make(classes: classes, using: &initRNG)
         if let initFrom {
@@ -110,6 +116,7 @@ struct TrainDDPM: ParsableCommand {
         if objective != "eps" { command += " --objective \(objective)" }
         if minSNR { command += " --min-snr" }
         if schedule != "linear" { command += " --schedule \(schedule)" }
+        if timestepDensity != "uniform" { command += " --timestep-density \(timestepDensity)" }
         try DiffusionCheckpoint.saveEMAWeights(trainer, to: out, extra: ["dataset": "synthetic-digits", "command": command])
         print("wrote the EMA weights to \(out) (final smoothed loss \(trainer.log.smoothedLoss ?? .nan))")
     }

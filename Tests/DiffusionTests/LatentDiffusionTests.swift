@@ -1,5 +1,6 @@
 // Latent diffusion: the codec pads, crops and scales exactly, its file round-trips and
-// refuses other files; the latent sampler with clipping off is DDIM by hand; the
+// refuses other files; the latent sampler with clipping off is DDIM by hand (and with
+// η > 0 the pixel DDIM sampler's stochastic run); the
 // prompt-conditioned latent denoiser trains on prompts, saves and loads.
 
 import Foundation
@@ -97,6 +98,30 @@ struct LatentDiffusionTests {
         let clipped = try sampler.sampleLatents(from: zT, prompts: prompts, guidance: try ClassifierFreeGuidance(scale: 1), steps: 4,
                                                 clipRange: -1...1)
         #expect(clipped.scalars.allSatisfy { abs($0) <= 1.0001 })
+    }
+
+    @Test("with η > 0 the latent sampler is the pixel DDIM sampler with the same η and noise; η = 0 draws nothing")
+    func samplerWithEta() throws {
+        let schedule = NoiseSchedule(.linear, timesteps: 1000)
+        let model: PromptedDenoiser = { x, _, prompts in
+            0.3 * x - 0.1 * Tensor(shape: [x.shape[0], 1, 1, 1], scalars: prompts.map { Float($0[0]) })
+        }
+        let sampler = LatentSampler(codec: Self.codec(), model: model, nullPrompt: [0, 0], schedule: schedule, objective: .epsilon)
+        var rng = SeededGenerator(seed: 26)
+        let zT = Tensor.randn([2, 4, 8, 8], using: &rng)
+        let prompts = [[3, 1], [5, 2]]
+        var a = SeededGenerator(seed: 27), b = SeededGenerator(seed: 27)
+        let got = try sampler.sampleLatents(from: zT, prompts: prompts, guidance: try ClassifierFreeGuidance(scale: 1), steps: 5,
+                                            eta: 1, using: &a)
+        let ddim = try DDIMSampler(schedule: schedule, objective: .epsilon, eta: 1, clipRange: nil)
+        let expected = try ddim.sample(from: zT, model: { x, t in model(x, t, prompts) }, steps: 5, using: &b)
+        #expect(got.scalars == expected.scalars)
+        let deterministic = try sampler.sampleLatents(from: zT, prompts: prompts, guidance: try ClassifierFreeGuidance(scale: 1), steps: 5)
+        #expect(deterministic.scalars != got.scalars)                       // the fresh noise changed the result
+        var c = SeededGenerator(seed: 27)
+        let etaZero = try sampler.sampleLatents(from: zT, prompts: prompts, guidance: try ClassifierFreeGuidance(scale: 1), steps: 5,
+                                                eta: 0, using: &c)
+        #expect(etaZero.scalars == deterministic.scalars)
     }
 
     @Test("the latent denoiser trains on prompts, saves, loads, and is refused as another model")

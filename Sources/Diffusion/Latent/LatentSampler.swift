@@ -46,10 +46,21 @@ public struct LatentSampler {
     public func sampleLatents(from zT: Tensor, prompts: [[Int]], guidance: ClassifierFreeGuidance, steps: Int,
                               clipRange: ClosedRange<Float>? = nil, observe: ((Int) -> Void)? = nil,
                               progress: ((Int) -> Void)? = nil) throws(SamplerError) -> Tensor {
-        precondition(prompts.count == zT.shape[0], "LatentSampler: \(prompts.count) prompts for \(zT.shape[0]) latents")
-        let sampler = try DDIMSampler(schedule: schedule, objective: objective, eta: 0, clipRange: clipRange)
-        let guided = guidance.denoiser(model, labels: prompts, nullLabel: nullPrompt, schedule: schedule, objective: objective)
         var rng = SeededGenerator(seed: 0)                              // unused: η = 0 draws nothing
+        return try sampleLatents(from: zT, prompts: prompts, guidance: guidance, steps: steps, eta: 0, using: &rng,
+                                 clipRange: clipRange, observe: observe, progress: progress)
+    }
+
+    /// The same with DDIM's η ∈ [0, 1] (0: deterministic; 1: DDPM-like, fresh noise at
+    /// each step, drawn from `rng`).
+    /// - Throws: `SamplerError` for a bad number of steps or η.
+    public func sampleLatents(from zT: Tensor, prompts: [[Int]], guidance: ClassifierFreeGuidance, steps: Int,
+                              eta: Float, using rng: inout SeededGenerator,
+                              clipRange: ClosedRange<Float>? = nil, observe: ((Int) -> Void)? = nil,
+                              progress: ((Int) -> Void)? = nil) throws(SamplerError) -> Tensor {
+        precondition(prompts.count == zT.shape[0], "LatentSampler: \(prompts.count) prompts for \(zT.shape[0]) latents")
+        let sampler = try DDIMSampler(schedule: schedule, objective: objective, eta: eta, clipRange: clipRange)
+        let guided = guidance.denoiser(model, labels: prompts, nullLabel: nullPrompt, schedule: schedule, objective: objective)
         return try sampler.sample(from: zT, model: { x, t in
             let output = guided(x, t)
             observe?(t.first ?? 0)

@@ -25,10 +25,12 @@ public struct DiffusionLossResult {
 /// The weighted MSE of `model` on the batch `x0` [B, …]: draws t and ε from `rng`.
 /// - Parameters:
 ///   - minSNRGamma: if set, weight each image by the min-SNR-γ weight (γ = 5 usual).
+///   - timestepDensity: how t is drawn (uniform, as in step 1 above, by default).
 public func diffusionLoss(model: Denoiser, x0: Tensor, schedule: NoiseSchedule, objective: Objective = .epsilon,
-                          minSNRGamma: Double? = nil, using rng: inout some RandomNumberGenerator) -> DiffusionLossResult {
+                          minSNRGamma: Double? = nil, timestepDensity: TimestepDensity = .uniform,
+                          using rng: inout some RandomNumberGenerator) -> DiffusionLossResult {
     let batch = x0.shape[0]
-    let t = randomInts(batch, in: 0..<schedule.timesteps, using: &rng)           // B timesteps
+    let t = timestepDensity.draw(batch, timesteps: schedule.timesteps, using: &rng)  // B timesteps
     let noise = Tensor.randn(x0.shape, using: &rng)                               // ε  [B, C, H, W]
     return diffusionLoss(model: model, x0: x0, noise: noise, t: t, schedule: schedule,
                          objective: objective, minSNRGamma: minSNRGamma)

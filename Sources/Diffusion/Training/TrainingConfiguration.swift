@@ -9,6 +9,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var objective: Objective = .epsilon
     /// Min-SNR-γ loss weighting (γ = 5 in the paper); `nil` for the plain MSE.
     public var minSNRGamma: Double? = nil
+    /// How each image's timestep is drawn (uniform, as in DDPM, by default).
+    public var timestepDensity: TimestepDensity = .uniform
     /// Images per step.
     public var batchSize = 64
     /// AdamW's peak learning rate. 1e-3 is higher than DDPM's 2e-4 (at batch 128, for
