@@ -72,6 +72,7 @@ let (realA, realLabels) = heldOut.batch(realCount, classes: (0..<realCount).map 
 let realB = heldOut.batch(nb.quick ? 200 : 1000).images                     // the real reference of every FD-digits
 let posterior = withNoGrad { codec.autoencoder.encode(LatentCodec.pad(realA)) }    // μ, log σ² [n, 4, 8, 8]
 var rng = SeededGenerator(seed: nb.options.seed &+ 80)
+var etaRNG = SeededGenerator(seed: nb.options.seed &+ 83)              // DDIM η > 0 only
 let epsilon = Tensor.randn(posterior.mean.shape, using: &rng)
 let zSample = nb.exercise("8.1", mine: { try Chapter08.reparameterise(mean: posterior.mean, logVariance: posterior.logVariance, noise: epsilon) },
                           reference: { posterior.sample(noise: epsilon) })
@@ -199,7 +200,8 @@ nb.plot(Plot.lines([logSNR(1), logSNR(unscaledVariance),
  same prompts, sampled both ways.
  */
 /// Latents sampled from `noise` with one prompt per item and guidance scale `w`, in chunks, with a progress bar.
-func sampleLatents(_ noise: Tensor, prompts: [DigitPrompt], scale w: Float, clip: ClosedRange<Float>? = nil,
+/// η > 0 (DDIM's fresh noise at each step) draws from `etaRNG`.
+func sampleLatents(_ noise: Tensor, prompts: [DigitPrompt], scale w: Float, clip: ClosedRange<Float>? = nil, eta: Float = 0,
                    label: String, observe: ((Int) -> Void)? = nil) -> Tensor {
     let guidance = try! ClassifierFreeGuidance(scale: w)
     let chunk = 100, count = noise.shape[0]
@@ -212,7 +214,7 @@ func sampleLatents(_ noise: Tensor, prompts: [DigitPrompt], scale w: Float, clip
         let part = noise.slice(axis: 0, start..<end)
         do {
             parts.append(try sampler.sampleLatents(from: part, prompts: prompts[start..<end].map(\.tokens), guidance: guidance, steps: steps,
-                                                   clipRange: clip, observe: observe,
+                                                   eta: eta, using: &etaRNG, clipRange: clip, observe: observe,
                                                    progress: { i in bar.update((start * steps + (end - start) * i) * evaluationsPerStep) }))
         } catch {
             Notebook.exitWithError("\(error)", code: 64)
@@ -250,15 +252,28 @@ nb.images(concat([sampler.decode(randomLatents).clamped(min: -1, max: 1), uncond
           caption: "Top: decode(z) for z ~ N(0, I) scaled latents. Bottom: decode(diffusion sample), null prompt, DDIM \(steps) steps",
           columns: 10, scale: 3)
 let unconditionalReport = DigitMetrics.evaluate(samples: unconditionalImages, classifier: classifier, reference: realB)
+let stochastic = sampleLatents(nullNoise, prompts: [DigitPrompt](repeating: .null, count: n), scale: 0, eta: 1, label: "null prompt, η = 1")
+let stochasticReport = DigitMetrics.evaluate(samples: sampler.decode(stochastic).clamped(min: -1, max: 1), classifier: classifier, reference: realB)
 let randomReport = DigitMetrics.evaluate(samples: sampler.decode(Tensor.randn([n] + codec.latentShape, using: &rng)).clamped(min: -1, max: 1),
                                          classifier: classifier, reference: realB)
 nb.table(["n = \(n), against \(realB.shape[0]) real digits", "recognisable", "FD-digits"], [
     ["decoded random normal latents", String(format: "%.1f %%", 100 * randomReport.recognisability), Console.number(randomReport.frechetDistance, digits: 3)],
-    ["latent diffusion, null prompt (DDIM \(steps))", String(format: "%.1f %%", 100 * unconditionalReport.recognisability), Console.number(unconditionalReport.frechetDistance, digits: 3)],
+    ["latent diffusion, null prompt (DDIM \(steps), η = 0)", String(format: "%.1f %%", 100 * unconditionalReport.recognisability), Console.number(unconditionalReport.frechetDistance, digits: 3)],
+    ["the same noise, η = 1 (fresh noise at each step)", String(format: "%.1f %%", 100 * stochasticReport.recognisability), Console.number(stochasticReport.frechetDistance, digits: 3)],
     ["floor: reconstructions vs real", "", Console.number(reconstructionFloor, digits: 3)],
     ["floor: real vs real", "", Console.number(realFloor, digits: 3)]])
 
 /*:
+ The last diffusion row samples the same starting noise with DDIM's $\eta = 1$: each
+ step adds fresh noise, as DDPM does, instead of following one deterministic path.
+ For the null prompt — the least trained mode of this model, since it saw only the
+ items whose prompt was dropped — that noise corrects mistakes made early on. At
+ $n = 1{,}000$ with 50 steps (`kit-pretrain evaluate-latent --eta 1`, BENCHMARKS.md) it
+ raised recognisable digits from 76.0 % to 79.6 % and lowered FD-digits from 92.3 to
+ 76.6. The prompted runs keep $\eta = 0$: with the digit as prompt and $w = 3$ they are
+ already 100 % the requested digit, and $\eta = 1$ only moved their FD-digits away from
+ the real digits (145.7 → 173.6, same $n$).
+
  ## 6. The cost claim, measured
 
  The point of the latent space is cost. Below, in this run, on this machine: one
