@@ -15,6 +15,7 @@ extension ModelPreset: ExpressibleByArgument {
 }
 extension ScheduleKind: ExpressibleByArgument {}
 extension Objective: ExpressibleByArgument {}
+extension TimestepDensity: ExpressibleByArgument {}
 
 /// `chapter04 [--dataset …] [--model …] [--minutes M | --steps N] [--resume] …`
 struct TrainingFlags: ParsableArguments {
@@ -34,6 +35,8 @@ struct TrainingFlags: ParsableArguments {
     var objective: Objective = .epsilon
     @Flag(help: "Weight the loss with min-SNR-γ (γ = 5).")
     var minSNR = false
+    @Option(help: "How training draws t: logit-normal (the default) or uniform.")
+    var timestepDensity: TimestepDensity = .logitNormal
     @Option(help: "Training time in minutes (default 10).")
     var minutes: Double?
     @Option(help: "Train until this step instead of for --minutes.")
