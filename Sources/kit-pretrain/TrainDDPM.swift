@@ -80,10 +80,12 @@ struct TrainDDPM: ParsableCommand {
             } catch { Notebook.exitWithError("\(error)", code: 66) }
         }
         let trainer = DiffusionTrainer(model: network, schedule: NoiseSchedule(ScheduleKind(rawValue: schedule)!, timesteps: 1000), configuration: config)
+        var resumedAt: Int?
         if resume {
             do { try DiffusionCheckpoint.resume(trainer, from: checkpoint) } catch {
                 Notebook.exitWithError("\(error)", code: 66)
             }
+            resumedAt = trainer.step
             print("resumed from \(checkpoint) at step \(trainer.step)")
         }
         print("training \(model) (\(trainer.model.module.parameterCount) parameters) for \(steps) steps, batch \(batchSize), seed \(seed)")
@@ -106,6 +108,7 @@ struct TrainDDPM: ParsableCommand {
             throw ExitCode(130)
         }
         var command = "kit-pretrain ddpm --model \(model) --steps \(steps) --seed \(seed)"
+        if let resumedAt { command = "(continued from step \(resumedAt)) " + command + " --resume" }
         if let classes { command += " --classes \(classes) --drop-label \(dropLabel)" }
         if let initFrom { command += " --init-from \(initFrom)" }
         if learningRate != 1e-3 { command += " --learning-rate \(learningRate)" }
