@@ -211,8 +211,8 @@ nb.table(["sliced Wasserstein-1, n = \(pointCount)", "distance"], [
 
  (Every digit stays between 8 and 14 %; the real-vs-real floor is 29.) Both are still
  short of the course's aim of 90 % in ten minutes. How far short is measured in
- `BENCHMARKS.md`: the reference `unet-digits`, trained for about twelve times this
- budget, is itself near 90 %. Run-to-run noise is large at this budget — two runs of
+ `BENCHMARKS.md`: twice the steps (4,000) give 82 %, each doubling gains less, and the
+ curve puts 90 % at about five times this budget. Run-to-run noise is large at this budget — two runs of
  one recipe can differ by several points — so judge a change on more than one run.
 
  - **A smaller model that takes more steps.** `unet-small` (16-32-32 channels, 177 k
