@@ -69,7 +69,8 @@ struct EvaluateDDPM: ParsableCommand {
         let T = loaded.schedule.timesteps
         let S = steps ?? ["ddim": 50, "heun": 10][sampler] ?? T
         guard S <= T else { Notebook.exitWithError("--steps \(S) is more than the model's T = \(T)", code: 64) }
-        let folder = cache.map { URL(fileURLWithPath: $0).appendingPathComponent(settings(steps: S)) }
+        // The folder names the weights too: samples of other weights are never reused.
+        let folder = cache.map { URL(fileURLWithPath: $0).appendingPathComponent(settings(steps: S) + "-weights" + weightsFingerprint(path)) }
         if let folder {
             do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
                 Notebook.exitWithError("cannot create the cache folder \(folder.path): \(error.localizedDescription)", code: 73)
@@ -114,6 +115,19 @@ struct EvaluateDDPM: ParsableCommand {
                      samples, 100 * realReport.recognisability))
         try? writeImageGrid(images.slice(axis: 0, 0..<min(100, samples)), to: "out/evaluate-samples.png", columns: 10, scale: 2)
     }
+}
+
+/// A 16-hex-digit FNV-1a hash of the file at `path` (empty if it cannot be read): part of
+/// the name of a `--cache` entry, so that retrained weights never reuse another file's samples.
+func weightsFingerprint(_ path: String) -> String {
+    guard let data = FileManager.default.contents(atPath: path) else { return "" }
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in data { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    return String(hash, radix: 16).leftPadded(to: 16)
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
 /// The model in `checkpoint`, or in Pretrained/`file`; exits with one line (status 66)

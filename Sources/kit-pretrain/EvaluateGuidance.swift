@@ -62,8 +62,9 @@ struct EvaluateGuidance: ParsableCommand {
         let ddim = try! DDIMSampler(schedule: loaded.schedule, objective: loaded.objective)
         var rows: [[String]] = [["real vs real (floor)", "0"] + metrics.scores(second, requested: labels).cells]
         print("\(path) (step \(loaded.metadata["step"] ?? "?")): DDIM \(steps) steps, n = \(n) (\(perClass) per class), φ = \(rescale)\(interval.map { ", interval \($0)" } ?? "")")
+        let fingerprint = weightsFingerprint(path)                  // cached samples belong to these weights only
         for guidance in guidances {
-            let name = "w\(guidance.scale)-phi\(rescale)-\(interval ?? "all")-S\(steps)-n\(n)-seed\(seed)"
+            let name = "w\(guidance.scale)-phi\(rescale)-\(interval ?? "all")-S\(steps)-n\(n)-seed\(seed)-weights\(fingerprint)"
             let file = cache.map { URL(fileURLWithPath: $0).appendingPathComponent("\(name).safetensors").path }
             let evaluations = TimestepSpacing.trailing.timesteps(steps: steps, of: T).map { guidance.evaluations(at: $0, batch: 1) }.reduce(0, +)
             var images: Tensor, clippedShare: Double
