@@ -110,9 +110,9 @@ struct EvaluateDDPM: ParsableCommand {
         print("\(loaded.model.preset.rawValue) from \(path) (step \(loaded.metadata["step"] ?? "?")), \(settings(steps: S)), \(evaluations) network evaluations per image, n = \(samples): sampled in \(Console.duration(seconds))\(reused > 0 ? " (\(reused) batches reused from the cache)" : "")")
         print(Console.table(report.table.header, report.table.rows))
         print(Console.table(report.classTable.header, report.classTable.rows))
-        let realReport = DigitMetrics.evaluate(samples: real, classifier: classifier, reference: real, referenceFloor: floor)
+        let realRecognisability = recognisability(probabilities: classifier.predict(real).probabilities)
         print(String(format: "the ceiling: %d real synthetic digits are %.1f %% recognisable to the same classifier",
-                     samples, 100 * realReport.recognisability))
+                     samples, 100 * realRecognisability))
         try? writeImageGrid(images.slice(axis: 0, 0..<min(100, samples)), to: "out/evaluate-samples.png", columns: 10, scale: 2)
     }
 }
@@ -123,11 +123,7 @@ func weightsFingerprint(_ path: String) -> String {
     guard let data = FileManager.default.contents(atPath: path) else { return "" }
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in data { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-    return String(hash, radix: 16).leftPadded(to: 16)
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+    return String(format: "%016llx", hash)
 }
 
 /// The model in `checkpoint`, or in Pretrained/`file`; exits with one line (status 66)
