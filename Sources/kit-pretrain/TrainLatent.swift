@@ -23,7 +23,12 @@ struct TrainLatent: ParsableCommand {
     @Option(help: "Latents per step.") var batchSize = 128
     @Option(help: "Peak learning rate (AdamW, after warm-up).") var learningRate: Float = 1e-3
     @Option(help: "EMA decay.") var emaBeta: Float = 0.999
+    @Option(help: "Steps of linear learning-rate warm-up.") var warmupSteps = TrainingConfiguration().warmupSteps
     @Flag(help: "Decay the learning rate (cosine) to 0 at the last step.") var decay = false
+    @Option(help: "How training draws t: \(TimestepDensity.allCases.map(\.rawValue).joined(separator: " or ")).")
+    var timestepDensity = "uniform"
+    @Option(help: "Start from these weights (a Pretrained/ file or checkpoint of latent-digits).")
+    var initFrom: String?
     @Option(help: "Probability of dropping each attribute word to <pad>.") var dropWord: Float = 0.3
     @Option(help: "Probability of dropping the whole prompt (the null prompt).") var dropPrompt: Float = 0.1
     @Option(help: "Seed of the run.") var seed: UInt64 = 8
@@ -39,9 +44,14 @@ struct TrainLatent: ParsableCommand {
         for (name, p) in [("--drop-word", dropWord), ("--drop-prompt", dropPrompt)] where !(p.isFinite && p >= 0 && p <= 1) {
             throw ValidationError("\(name) must be a probability in [0, 1], got \(p)")
         }
-        if decay && TrainingConfiguration().warmupSteps >= steps {
-            throw ValidationError("--decay needs more --steps than the \(TrainingConfiguration().warmupSteps) warm-up steps")
+        guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative, got \(warmupSteps)") }
+        if decay && warmupSteps >= steps {
+            throw ValidationError("--decay needs more --steps than the \(warmupSteps) warm-up steps")
         }
+        guard TimestepDensity(rawValue: timestepDensity) != nil else {
+            throw ValidationError("--timestep-density must be \(TimestepDensity.allCases.map(\.rawValue).joined(separator: " or ")), got \(timestepDensity)")
+        }
+        if initFrom != nil && resume { throw ValidationError("--init-from and --resume exclude each other") }
     }
 
     func run() throws {
@@ -52,8 +62,16 @@ struct TrainLatent: ParsableCommand {
         config.learningRate = learningRate
         config.emaBeta = emaBeta
         config.seed = seed
+        config.warmupSteps = warmupSteps
+        config.timestepDensity = TimestepDensity(rawValue: timestepDensity)!
         var initRNG = SeededGenerator(seed: seed)
         let network = ModelPreset.latentDigits.make(using: &initRNG)
+        if let initFrom {
+            do {
+                let loaded = try DiffusionCheckpoint.initialise(network, from: initFrom)
+                Console.write("initialised from \(initFrom) (\(loaded) tensors)\n")
+            } catch { Notebook.exitWithError("\(error)", code: 66) }
+        }
         let trainer = DiffusionTrainer(model: network, schedule: NoiseSchedule(.linear, timesteps: 1000), configuration: config)
         var resumedAt: Int?
         if resume {
@@ -90,7 +108,10 @@ struct TrainLatent: ParsableCommand {
         if let resumedAt { command = "(continued from step \(resumedAt)) " + command + " --resume" }
         if learningRate != 1e-3 { command += " --learning-rate \(learningRate)" }
         if emaBeta != 0.999 { command += " --ema-beta \(emaBeta)" }
+        if initFrom != nil { command += " --init-from \(initFrom!)" }
+        if warmupSteps != TrainingConfiguration().warmupSteps { command += " --warmup-steps \(warmupSteps)" }
         if decay { command += " --decay" }
+        if timestepDensity != "uniform" { command += " --timestep-density \(timestepDensity)" }
         if dropWord != 0.3 { command += " --drop-word \(dropWord)" }
         if dropPrompt != 0.1 { command += " --drop-prompt \(dropPrompt)" }
         try DiffusionCheckpoint.saveEMAWeights(trainer, to: out, extra: [
