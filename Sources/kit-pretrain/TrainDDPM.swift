@@ -29,6 +29,10 @@ struct TrainDDPM: ParsableCommand {
     @Option(help: "Noise schedule: linear, cosine or sigmoid.") var schedule = "linear"
     @Option(help: "How training draws t: \(TimestepDensity.allCases.map(\.rawValue).joined(separator: " or ")).")
     var timestepDensity = "uniform"
+    @Option(help: "The logit-normal density's location m (n ~ N(m, s²), t = ⌊T·sigmoid(n)⌋; > 0 favours noisier t).")
+    var logitNormalLocation: Double = 0
+    @Option(help: "The logit-normal density's scale s (< 1 narrows it around its mode).")
+    var logitNormalScale: Double = 1
     @Option(help: "Where the EMA weights go.") var out = "Pretrained/unet-digits.safetensors"
     @Option(help: "The full training checkpoint, for --resume (default out/pretrain/<model>-train.safetensors).") var checkpoint: String?
     @Flag(help: "Continue from --checkpoint.") var resume = false
@@ -53,6 +57,12 @@ struct TrainDDPM: ParsableCommand {
         guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative") }
         guard Objective(rawValue: objective) != nil else { throw ValidationError("--objective must be eps, x0 or v, got \(objective)") }
         guard ScheduleKind(rawValue: schedule) != nil else { throw ValidationError("--schedule must be linear, cosine or sigmoid, got \(schedule)") }
+        guard logitNormalLocation.isFinite, logitNormalScale.isFinite, logitNormalScale > 0 else {
+            throw ValidationError("--logit-normal-location must be finite and --logit-normal-scale positive")
+        }
+        if (logitNormalLocation != 0 || logitNormalScale != 1) && timestepDensity != TimestepDensity.logitNormal.rawValue {
+            throw ValidationError("--logit-normal-location and --logit-normal-scale need --timestep-density logit-normal")
+        }
         guard TimestepDensity(rawValue: timestepDensity) != nil else {
             throw ValidationError("--timestep-density must be \(TimestepDensity.allCases.map(\.rawValue).joined(separator: " or ")), got \(timestepDensity)")
         }
@@ -71,6 +81,8 @@ struct TrainDDPM: ParsableCommand {
         config.objective = Objective(rawValue: objective)!
         config.minSNRGamma = minSNR ? 5 : nil
         config.timestepDensity = TimestepDensity(rawValue: timestepDensity)!
+        config.logitNormalLocation = logitNormalLocation
+        config.logitNormalScale = logitNormalScale
         var initRNG = SeededGenerator(seed: seed)
         let network = ModelPreset(rawValue: model)!.make(classes: classes, using: &initRNG)
         if let initFrom {
@@ -120,6 +132,8 @@ struct TrainDDPM: ParsableCommand {
         if minSNR { command += " --min-snr" }
         if schedule != "linear" { command += " --schedule \(schedule)" }
         if timestepDensity != "uniform" { command += " --timestep-density \(timestepDensity)" }
+        if logitNormalLocation != 0 { command += " --logit-normal-location \(logitNormalLocation)" }
+        if logitNormalScale != 1 { command += " --logit-normal-scale \(logitNormalScale)" }
         try DiffusionCheckpoint.saveEMAWeights(trainer, to: out, extra: ["dataset": "synthetic-digits", "command": command])
         print("wrote the EMA weights to \(out) (final smoothed loss \(trainer.log.smoothedLoss ?? .nan))")
     }

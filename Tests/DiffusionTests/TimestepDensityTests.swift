@@ -16,11 +16,11 @@ struct TimestepDensityTests {
         #expect(a.next() == b.next())                                   // the same amount of randomness used
     }
 
-    /// P(t < k) for t = ⌊T·sigmoid(n)⌋, n ~ N(0, 1): P(n < logit(k/T)) = Φ(logit(k/T)).
-    static func logitNormalCDF(_ k: Int, _ T: Int) -> Double {
+    /// P(t < k) for t = ⌊T·sigmoid(n)⌋, n ~ N(m, s²): P(n < logit(k/T)) = Φ((logit(k/T) − m)/s).
+    static func logitNormalCDF(_ k: Int, _ T: Int, m: Double = 0, s: Double = 1) -> Double {
         let p = Double(k) / Double(T)
-        let logit = log(p / (1 - p))
-        return 0.5 * erfc(-logit / 2.squareRoot())
+        let z = (log(p / (1 - p)) - m) / s
+        return 0.5 * erfc(-z / 2.squareRoot())
     }
 
     @Test("logit-normal: every t in range, and the share below k matches Φ(logit(k/T)) (n = 20,000, 4 SE)")
@@ -39,5 +39,29 @@ struct TimestepDensityTests {
         let middle = Double(t.filter { (400..<600).contains($0) }.count) / Double(n)
         let lastTwentieth = Double(t.filter { $0 >= 950 }.count) / Double(n)
         #expect(middle > 0.3 && lastTwentieth < 0.01, "middle \(middle), last twentieth \(lastTwentieth)")
+    }
+
+    @Test("logit-normal with m = 0.5, s = 0.7: the share below k matches Φ((logit(k/T) − m)/s), and the mode moves to the noisy side")
+    func shiftedLogitNormalMatchesItsCDF() {
+        var rng = SeededGenerator(seed: 11)
+        let T = 1000, n = 20_000, m = 0.5, s = 0.7
+        let t = TimestepDensity.logitNormal.draw(n, timesteps: T, location: m, scale: s, using: &rng)
+        #expect(t.allSatisfy { (0..<T).contains($0) })
+        for k in [200, 500, 622, 800, 950] {
+            let p = Self.logitNormalCDF(k, T, m: m, s: s)
+            let share = Double(t.filter { $0 < k }.count) / Double(n)
+            let se = (p * (1 - p) / Double(n)).squareRoot()
+            #expect(abs(share - p) < 4 * se + 1e-4, "k = \(k): share \(share), closed form \(p)")
+        }
+        // The median is T·sigmoid(m) ≈ 622, not T/2.
+        let belowHalf = Double(t.filter { $0 < 500 }.count) / Double(n)
+        #expect(belowHalf < 0.3, "share below T/2: \(belowHalf)")
+    }
+
+    @Test("the uniform density ignores the logit-normal's m and s")
+    func uniformIgnoresShape() {
+        var a = SeededGenerator(seed: 3), b = SeededGenerator(seed: 3)
+        #expect(TimestepDensity.uniform.draw(100, timesteps: 50, location: 2, scale: 0.3, using: &a)
+                == TimestepDensity.uniform.draw(100, timesteps: 50, using: &b))
     }
 }

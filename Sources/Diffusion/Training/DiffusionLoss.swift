@@ -26,11 +26,14 @@ public struct DiffusionLossResult {
 /// - Parameters:
 ///   - minSNRGamma: if set, weight each image by the min-SNR-γ weight (γ = 5 usual).
 ///   - timestepDensity: how t is drawn (uniform, as in step 1 above, by default).
+///   - logitNormal: the logit-normal density's location m and scale s.
 public func diffusionLoss(model: Denoiser, x0: Tensor, schedule: NoiseSchedule, objective: Objective = .epsilon,
                           minSNRGamma: Double? = nil, timestepDensity: TimestepDensity = .uniform,
+                          logitNormal: (location: Double, scale: Double) = (0, 1),
                           using rng: inout some RandomNumberGenerator) -> DiffusionLossResult {
     let batch = x0.shape[0]
-    let t = timestepDensity.draw(batch, timesteps: schedule.timesteps, using: &rng)  // B timesteps
+    let t = timestepDensity.draw(batch, timesteps: schedule.timesteps, location: logitNormal.location,
+                                 scale: logitNormal.scale, using: &rng)             // B timesteps
     let noise = Tensor.randn(x0.shape, using: &rng)                               // ε  [B, C, H, W]
     return diffusionLoss(model: model, x0: x0, noise: noise, t: t, schedule: schedule,
                          objective: objective, minSNRGamma: minSNRGamma)

@@ -111,7 +111,8 @@ public final class DiffusionTrainer {
         let result = diffusionLoss(model: denoiser, x0: x0, schedule: schedule,               // (1)
                                    objective: configuration.objective,
                                    minSNRGamma: configuration.minSNRGamma,
-                                   timestepDensity: configuration.timestepDensity, using: &rng)
+                                   timestepDensity: configuration.timestepDensity,
+                                   logitNormal: (configuration.logitNormalLocation, configuration.logitNormalScale), using: &rng)
         result.loss.backward()                                                                  // (2)
         let norm = clipGradNorm(optimizer.parameters,                                           // (3)
                                 maxNorm: configuration.gradientClip ?? .greatestFiniteMagnitude)

@@ -11,6 +11,11 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var minSNRGamma: Double? = nil
     /// How each image's timestep is drawn (uniform, as in DDPM, by default).
     public var timestepDensity: TimestepDensity = .uniform
+    /// The logit-normal density's location m (n ~ N(m, s²), t = ⌊T·sigmoid(n)⌋); SD3's 0
+    /// by default. Ignored by the uniform density.
+    public var logitNormalLocation: Double = 0
+    /// The logit-normal density's scale s; SD3's 1 by default.
+    public var logitNormalScale: Double = 1
     /// Images per step.
     public var batchSize = 64
     /// AdamW's peak learning rate. 1e-3 is higher than DDPM's 2e-4 (at batch 128, for
