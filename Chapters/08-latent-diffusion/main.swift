@@ -342,7 +342,7 @@ let timingRows = [
 Console.write("\n" + Console.table(timingHeader, timingRows) + "\n")
 try? ("# Chapter 08 — wall-clock times of this run\n\n" + Console.markdownTable(timingHeader, timingRows) + "\n")
     .write(toFile: nb.path("timings.md"), atomically: true, encoding: .utf8)
-nb.note("The seconds per training step and per sample of your run are on the console and in timings.md (they change from run to run). On the machine of BENCHMARKS.md, with the default settings (batch 64, 20 DDIM steps): training 5.0× and sampling 4.9× faster in latent space; sampling with 50 steps and batch 16: 6.3×.")
+nb.note("The seconds per training step and per sample of your run are on the console and in timings.md (they change from run to run). On the machine of BENCHMARKS.md, with the default settings (batch 64, 20 DDIM steps) and other runs sharing its two cores: training 3.2× and sampling 3.2× faster in latent space; sampling with 50 steps and batch 16 (kit-pretrain evaluate-latent): 4.3–4.6×.")
 
 /*:
  The wall-clock gain is smaller than the MAC ratio. MACs count only the convolutions,

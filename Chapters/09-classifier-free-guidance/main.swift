@@ -84,9 +84,11 @@ nb.print("model: class-conditional \(loaded.model.preset.rawValue) (\(classes) c
 
  The model of this chapter is the `unet-digits` of chapters 04–07 with a label
  embedding added to its time embedding (11 rows: ten digits and the null label
- $\varnothing = 10$). It was fine-tuned from the unconditional weights, with the new
- embedding starting at zero — so at step 0 it *is* the unconditional model, for every
- label — and with **label dropout**: each label is replaced by $\varnothing$ with
+ $\varnothing = 10$). It was fine-tuned from the unconditional weights for 3,000 steps,
+ with the new embedding drawn small, from $\mathcal N(0, 0.3^2)$ — about the size of the
+ time embedding, so at step 0 it is close to the unconditional model yet tells the labels
+ apart (a table of zeros was tried: after 250 steps the labels were still ignored,
+ `BENCHMARKS.md`) — and with **label dropout**: each label is replaced by $\varnothing$ with
  probability $p = 0.1$, so one network learns $p(x \mid c)$ and $p(x)$ at once (Ho &
  Salimans found 0.1–0.2 best and 0.5 worse). Dropping labels is **exercise 9.1**;
  on a thousand labels with hand-drawn uniforms:
@@ -385,9 +387,9 @@ nb.print("accuracy reaches within 2 points of its best (\(String(format: "%.1f %
  diversity within a class, the spread of slant and of thickness, recall and coverage:
  the samples of a class become more alike than real digits of that class. Fidelity
  should rise in exchange, and it does, but not for long: at $n = 1000$
- (`BENCHMARKS.md`) precision rises from 0.72 at $w = 1$ to 0.83 at $w = 3$ (density
- 0.73 → 0.86, the samples crowd into the densest regions of their class) and falls
- back to 0.74 at $w = 7.5$ (density 0.61) — bold, extrapolated strokes are
+ (`BENCHMARKS.md`) precision rises from 0.79 at $w = 1$ to 0.85 at $w = 3$ (density
+ 0.84 → 0.92, the samples crowd into the densest regions of their class) and falls
+ back to 0.74 at $w = 7.5$ (density 0.62), below where it started — bold, extrapolated strokes are
  confidently a "7" to the classifier, yet they lie outside the neighbourhoods of
  real sevens. With 60 samples, as here, precision moves within its noise (one
  sample is 0.017). Saturation tells why: the
