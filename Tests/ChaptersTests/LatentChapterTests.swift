@@ -7,6 +7,8 @@
 import Datasets
 import Diffusion
 import Foundation
+import NeuralNets
+import Tensors
 import Testing
 
 @Suite("Chapter 08 — options")
@@ -21,6 +23,23 @@ struct LatentChapterTests {
             ["--steps", "1001"], ["--steps", "0"], ["--samples", "0"], ["--checkpoint", pixelModel], ["--autoencoder", pixelModel],
         ]
         for arguments in cases { try ChapterRunner.expectRefused("chapter08", arguments) }
+    }
+
+    @Test("a latent-digits file of another width (the 48-channel model of before 2026-12-06) is refused with status 64")
+    func otherWidthRefused() throws {
+        var config = ModelPreset.latentDigits.unetConfig!
+        config.baseChannels = 48
+        var rng = SeededGenerator(seed: 48)
+        let net = PromptedUNet(config, vocabularySize: ModelPreset.promptVocabularySize,
+                               promptLength: ModelPreset.promptLength, using: &rng)
+        let model = DiffusionModel(preset: .latentDigits, module: net) { x, t in
+            net(x, t.map(Float.init), prompts: [[Int]](repeating: ModelPreset.nullPrompt, count: t.count))
+        }
+        let trainer = DiffusionTrainer(model: model, schedule: NoiseSchedule(.linear, timesteps: 1000))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("narrow-latent-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try DiffusionCheckpoint.saveEMAWeights(trainer, to: path)
+        try ChapterRunner.expectRefused("chapter08", ["--checkpoint", path])
     }
 
     @Test("the latent denoiser's vocabulary and prompt length are DigitPrompt's")

@@ -29,6 +29,16 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable, Sendable
     /// for another architecture or schedule, no training state to resume, …).
     case incompatible(path: String, reason: String)
 
+    /// `true` when the file is a readable checkpoint whose tensors disagree with the
+    /// module's (missing, extra or differently shaped): weights of another architecture
+    /// or size, not a damaged file.
+    public var isShapeDisagreement: Bool {
+        switch self {
+        case .missingTensor, .unexpectedTensor, .shapeMismatch: return true
+        default: return false
+        }
+    }
+
     /// A one-line explanation naming the file (and the tensor, when relevant).
     public var description: String {
         switch self {
