@@ -37,6 +37,8 @@ struct TrainingFlags: ParsableArguments {
     var minSNR = false
     @Option(help: "How training draws t: logit-normal (the default) or uniform.")
     var timestepDensity: TimestepDensity = .logitNormal
+    @Option(help: ArgumentHelp("The logit-normal density's centre m (n ~ N(m, 1), t = ⌊T·sigmoid(n)⌋): below 0 favours the cleaner half of the chain; write a negative value with '=', e.g. --logit-normal-location=-1.", valueName: "m"))
+    var logitNormalLocation: Double = -0.5
     @Option(help: "Training time in minutes (default 10).")
     var minutes: Double?
     @Option(help: "Train until this step instead of for --minutes.")
@@ -72,6 +74,7 @@ struct TrainingFlags: ParsableArguments {
         if initFrom != nil && resume { throw ValidationError("give --init-from or --resume, not both") }
         if let initFrom, !FileManager.default.fileExists(atPath: initFrom) { throw ValidationError("--init-from \(initFrom): no such file") }
         if steps != nil && minutes != nil { throw ValidationError("give --steps or --minutes, not both") }
+        if !logitNormalLocation.isFinite { throw ValidationError("--logit-normal-location must be a finite number, got \(logitNormalLocation)") }
         guard timesteps >= 2 && timesteps <= 10_000 else { throw ValidationError("--timesteps must be in 2…10000, got \(timesteps)") }
         guard learningRate > 0 && learningRate.isFinite && learningRate <= 1 else { throw ValidationError("--learning-rate must be in (0, 1], got \(learningRate)") }
         guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must not be negative, got \(warmupSteps)") }

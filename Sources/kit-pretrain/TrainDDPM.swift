@@ -132,7 +132,7 @@ struct TrainDDPM: ParsableCommand {
         if minSNR { command += " --min-snr" }
         if schedule != "linear" { command += " --schedule \(schedule)" }
         if timestepDensity != "uniform" { command += " --timestep-density \(timestepDensity)" }
-        if logitNormalLocation != 0 { command += " --logit-normal-location \(logitNormalLocation)" }
+        if logitNormalLocation != 0 { command += " --logit-normal-location=\(logitNormalLocation)" }   // "=": a negative value would read as an option
         if logitNormalScale != 1 { command += " --logit-normal-scale \(logitNormalScale)" }
         try DiffusionCheckpoint.saveEMAWeights(trainer, to: out, extra: ["dataset": "synthetic-digits", "command": command])
         print("wrote the EMA weights to \(out) (final smoothed loss \(trainer.log.smoothedLoss ?? .nan))")
