@@ -26,10 +26,10 @@ func loadLatentModel(_ file: String?) -> DiffusionCheckpoint.Loaded {
         return try DiffusionCheckpoint.load(path, expecting: .latentDigits)
     } catch CheckpointError.incompatible(let path, let reason) {
         Notebook.exitWithError("\(path): \(reason); chapter 08 needs a latent-digits model (kit-pretrain latent)", code: 64)
-    } catch let error as CheckpointError where error.isShapeDisagreement {
+    } catch where error.isShapeDisagreement {
         // A latent-digits file of another width: the kit's latent U-Net was widened from
         // 48 to 64 base channels on 2026-12-06, so files trained before then are refused.
-        Notebook.exitWithError("\(error) — a latent-digits model of another size (before 2026-12-06 it had 48 base channels, now 64); retrain it with kit-pretrain latent", code: 64)
+        Notebook.exitWithError("\(error) — a latent-digits model of another size (before 2026-12-06 it had 48 base channels, now \(ModelPreset.latentDigits.unetConfig!.baseChannels)); retrain it with kit-pretrain latent", code: 64)
     } catch {
         Notebook.exitWithError("\(error)\(file == nil ? " (the kit ships it in Pretrained/)" : "")", code: 66)
     }

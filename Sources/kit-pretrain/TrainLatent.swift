@@ -108,7 +108,7 @@ struct TrainLatent: ParsableCommand {
         if let resumedAt { command = "(continued from step \(resumedAt)) " + command + " --resume" }
         if learningRate != 1e-3 { command += " --learning-rate \(learningRate)" }
         if emaBeta != 0.999 { command += " --ema-beta \(emaBeta)" }
-        if initFrom != nil { command += " --init-from \(initFrom!)" }
+        if let initFrom { command += " --init-from \(initFrom)" }
         if warmupSteps != TrainingConfiguration().warmupSteps { command += " --warmup-steps \(warmupSteps)" }
         if decay { command += " --decay" }
         if timestepDensity != "uniform" { command += " --timestep-density \(timestepDensity)" }

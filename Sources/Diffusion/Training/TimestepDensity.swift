@@ -26,11 +26,11 @@ public enum TimestepDensity: String, CaseIterable, Sendable {
     public func draw(_ count: Int, timesteps: Int, location: Double = 0, scale: Double = 1,
                      using rng: inout some RandomNumberGenerator) -> [Int] {
         precondition(timesteps > 0, "TimestepDensity: need at least one timestep")
-        precondition(location.isFinite && scale.isFinite && scale > 0, "TimestepDensity: the logit-normal needs a finite m and s > 0")
         switch self {
         case .uniform:
             return randomInts(count, in: 0..<timesteps, using: &rng)
         case .logitNormal:
+            precondition(location.isFinite && scale.isFinite && scale > 0, "TimestepDensity: the logit-normal needs a finite m and s > 0")
             return (0..<count).map { _ in
                 let n = location + scale * Double(rng.nextNormalPair().0)                 // n ~ N(m, s²)
                 let fraction = 1 / (1 + exp(-n))                                       // sigmoid(n) ∈ (0, 1)
