@@ -25,7 +25,7 @@ struct TrainingFlags: ParsableArguments {
     var dataDir: String?
     @Flag(help: "Download the MNIST-format files into --data-dir (or the cache folder) first.")
     var download = false
-    @Option(help: "Denoiser: unet-small (the default), unet-digits or simple-unet.")
+    @Option(help: "Denoiser: unet-small (the default), unet-digits, unet-patch or simple-unet.")
     var model: ModelPreset?
     @Option(help: "Noise schedule: linear, cosine or sigmoid.")
     var schedule: ScheduleKind = .linear
@@ -67,8 +67,8 @@ struct TrainingFlags: ParsableArguments {
     func validate() throws {
         if let classes, classes != 10 { throw ValidationError("--classes must be 10 (the digits), got \(classes)") }
         if !(dropLabel.isFinite && (0...1).contains(dropLabel)) { throw ValidationError("--drop-label must be a probability in [0, 1], got \(dropLabel)") }
-        if classes != nil && model == .simpleUNet { throw ValidationError("--model simple-unet cannot be class-conditional; use unet-digits or unet-small") }
-        if model == .toyMLP { throw ValidationError("--model toy-mlp is for 2-D points; choose unet-digits, unet-small or simple-unet") }
+        if classes != nil && model == .simpleUNet { throw ValidationError("--model simple-unet cannot be class-conditional; use unet-small, unet-digits or unet-patch") }
+        if let model, !model.isImageModel { throw ValidationError("--model \(model.rawValue) is not a model of 28×28 digits; choose one of \(ModelPreset.imageModelNames)") }
         if let steps, steps <= 0 { throw ValidationError("--steps must be a positive number of steps, got \(steps)") }
         if let minutes, !(minutes > 0 && minutes.isFinite) { throw ValidationError("--minutes must be positive, got \(minutes)") }
         if initFrom != nil && resume { throw ValidationError("give --init-from or --resume, not both") }

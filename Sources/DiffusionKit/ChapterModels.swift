@@ -27,7 +27,7 @@ extension DiffusionCheckpoint {
             Notebook.exitWithError("\(error)\(checkpoint == nil ? " (the kit ships it in Pretrained/; or pass --checkpoint FILE from chapter 04)" : "")", code: 66)
         }
         guard loaded.model.preset.isImageModel else {
-            Notebook.exitWithError("\(path) holds a \(loaded.model.preset.rawValue) model; chapter \(chapter < 10 ? "0" : "")\(chapter) needs a digit model (unet-digits, unet-small or simple-unet)", code: 64)
+            Notebook.exitWithError("\(path) holds a \(loaded.model.preset.rawValue) model; chapter \(chapter < 10 ? "0" : "")\(chapter) needs a digit model (\(ModelPreset.imageModelNames))", code: 64)
         }
         return (loaded, path)
     }

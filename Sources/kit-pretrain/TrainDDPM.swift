@@ -24,6 +24,7 @@ struct TrainDDPM: ParsableCommand {
     var initFrom: String?
     @Option(help: "Steps of linear learning-rate warm-up.") var warmupSteps = 200
     @Flag(help: "Decay the learning rate (cosine) to 0 at the last step.") var decay = false
+    @Flag(help: "Start every residual branch's last layer and conv_out at zero (U-Nets; Dhariwal & Nichol).") var zeroInit = false
     @Option(help: "What the network predicts: eps, x0 or v.") var objective = "eps"
     @Flag(help: "Weight the loss with min-SNR-γ (γ = 5).") var minSNR = false
     @Option(help: "Noise schedule: linear, cosine or sigmoid.") var schedule = "linear"
@@ -85,6 +86,7 @@ struct TrainDDPM: ParsableCommand {
         config.logitNormalScale = logitNormalScale
         var initRNG = SeededGenerator(seed: seed)
         let network = ModelPreset(rawValue: model)!.make(classes: classes, using: &initRNG)
+        if zeroInit { (network.module as? UNet)?.zeroResidualOutputs() }
         if let initFrom {
             do {
                 let loaded = try DiffusionCheckpoint.initialise(network, from: initFrom)
@@ -128,6 +130,7 @@ struct TrainDDPM: ParsableCommand {
         if emaBeta != 0.999 { command += " --ema-beta \(emaBeta)" }
         if batchSize != 64 { command += " --batch-size \(batchSize)" }
         if decay { command += " --decay" }
+        if zeroInit { command += " --zero-init" }
         if objective != "eps" { command += " --objective \(objective)" }
         if minSNR { command += " --min-snr" }
         if schedule != "linear" { command += " --schedule \(schedule)" }

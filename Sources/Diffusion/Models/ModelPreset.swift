@@ -13,6 +13,10 @@ public enum ModelPreset: String, CaseIterable, Sendable {
     /// A half-width U-Net (16-32-32 channels, 176,785 parameters): 3.4 training steps
     /// for each of `unet-digits`', and chapter 04's default (BENCHMARKS.md, "The 10-minute run").
     case unetSmall = "unet-small"
+    /// A U-Net on 2×2 patches (`UNetConfig.patchSize` 2: 4 × 14 × 14 in, 32 channels at
+    /// 14 × 14 and 7 × 7): no full-size level, so about twice `unet-small`'s training steps
+    /// per minute (BENCHMARKS.md, "The 10-minute run").
+    case unetPatch = "unet-patch"
     /// The seed course's plain U-Net (BatchNorm, ConvTranspose, ReLU), repaired for 28×28.
     case simpleUNet = "simple-unet"
     /// The reference MLP for 2-D toy data (`mlp-toy2d`).
@@ -28,6 +32,7 @@ public enum ModelPreset: String, CaseIterable, Sendable {
         switch self {
         case .unetDigits: return .digits
         case .unetSmall: return UNetConfig(baseChannels: 16, channelMultipliers: [1, 2, 2], heads: 2, timeDimension: 64)
+        case .unetPatch: return UNetConfig(baseChannels: 32, channelMultipliers: [1, 1], heads: 2, timeDimension: 64, patchSize: 2)
         case .latentDigits:
             return UNetConfig(inChannels: 4, baseChannels: 64, channelMultipliers: [1, 2], heads: 4, timeDimension: 128,
                               contextDimension: Self.promptDimension, crossAttentionLevels: [1])
@@ -37,6 +42,9 @@ public enum ModelPreset: String, CaseIterable, Sendable {
 
     /// `true` for the models of 28×28 single-channel images.
     public var isImageModel: Bool { self != .toyMLP && self != .latentDigits }
+
+    /// The models of 28×28 digits, as a list for messages: "unet-digits, unet-small, …".
+    public static var imageModelNames: String { allCases.filter(\.isImageModel).map(\.rawValue).joined(separator: ", ") }
 
     /// `true` for the prompt-conditioned latent denoiser.
     public var isPrompted: Bool { self == .latentDigits }
@@ -68,7 +76,7 @@ public enum ModelPreset: String, CaseIterable, Sendable {
         precondition(classes == nil || canBeConditional, "\(rawValue) cannot be class-conditional")
         precondition(classes.map { $0 >= 1 } ?? true, "ModelPreset.make: classes must be at least 1")
         switch self {
-        case .unetDigits, .unetSmall:
+        case .unetDigits, .unetSmall, .unetPatch:
             var config = unetConfig!
             config.classes = classes
             let unet = UNet(config, using: &rng)

@@ -15,6 +15,12 @@
 //                   up_i  ResBlock(concat[h, h_i]: c_{i+1} + c_i → c_i)
 //   out:            norm_out GroupNorm · SiLU · conv_out 3×3 c₁ → Cin
 //
+// With a patch size p > 1 the image is first cut into p×p patches stacked as channels
+// (Cin·p² channels at H/p × W/p, PixelShuffle.swift) and conv_out's Cin·p² channels are
+// put back into patches at the end: the levels then start at H/p. Chapter 04's
+// `unet-patch` uses p = 2, which removes the full-size level, where `unet-small` spends
+// about 60 % of its time (BENCHMARKS.md, "The 10-minute run").
+//
 // The time embedding is sinusoidal(t) [B, D] → time = Linear(D→2D) · SiLU · Linear(2D→2D),
 // fed to every ResBlock; a class-conditional U-Net adds label(y) = Embedding(classes+1, 2D),
 // where index `classes` is the null label used for classifier-free guidance.
@@ -53,6 +59,10 @@ public struct UNetConfig: Codable, Equatable, Sendable {
     /// Levels (1-based) that get cross-attention to the context, down and up, besides
     /// the middle (which always has it when `contextDimension` is set).
     public var crossAttentionLevels: [Int] = []
+    /// Side p of the patches the image is cut into before `conv_in` (`pixelUnshuffle`:
+    /// [B, Cin, H, W] → [B, Cin·p², H/p, W/p]) and put back after `conv_out`
+    /// (`pixelShuffle`). 1, the default: none. With 2 the network never works at full size.
+    public var patchSize = 1
 
     /// The reference `unet-digits`.
     public static let digits = UNetConfig()
@@ -60,7 +70,8 @@ public struct UNetConfig: Codable, Equatable, Sendable {
     /// A model of the given shape.
     public init(inChannels: Int = 1, baseChannels: Int = 32, channelMultipliers: [Int] = [1, 2, 4],
                 attentionLevels: [Int] = [], heads: Int = 4, timeDimension: Int = 128, groups: Int = 8,
-                classes: Int? = nil, contextDimension: Int? = nil, crossAttentionLevels: [Int] = []) {
+                classes: Int? = nil, contextDimension: Int? = nil, crossAttentionLevels: [Int] = [],
+                patchSize: Int = 1) {
         self.inChannels = inChannels
         self.baseChannels = baseChannels
         self.channelMultipliers = channelMultipliers
@@ -71,6 +82,7 @@ public struct UNetConfig: Codable, Equatable, Sendable {
         self.classes = classes
         self.contextDimension = contextDimension
         self.crossAttentionLevels = crossAttentionLevels
+        self.patchSize = patchSize
     }
 }
 
@@ -103,12 +115,14 @@ public final class UNet: Module {
         self.config = config
         let m = config.channelMultipliers
         precondition(m.count >= 2, "UNet: need at least one level and a middle, got multipliers \(m)")
+        precondition(config.patchSize >= 1, "UNet: patchSize must be at least 1, got \(config.patchSize)")
+        let patchChannels = config.inChannels * config.patchSize * config.patchSize
         let c = m.map { $0 * config.baseChannels }                   // c[0] … c[L]
         let levels = m.count - 1
         let d = config.timeDimension, e = 2 * config.timeDimension
         time = Sequential([Linear(d, e, using: &rng), SiLU(), Linear(e, e, using: &rng)])
         label = config.classes.map { Embedding($0 + 1, e, using: &rng) }
-        convIn = Conv2d(config.inChannels, c[0], kernelSize: 3, padding: 1, using: &rng)
+        convIn = Conv2d(patchChannels, c[0], kernelSize: 3, padding: 1, using: &rng)
         func crossAttention(_ channels: Int, at level: Int?) -> CrossAttention? {
             guard let dc = config.contextDimension, level.map(config.crossAttentionLevels.contains) ?? true else { return nil }
             return CrossAttention(channels: channels, contextDimension: dc, heads: config.heads, groups: config.groups, using: &rng)
@@ -138,7 +152,20 @@ public final class UNet: Module {
         self.down = down; self.downAttention = downAttention; self.downsample = downsample
         self.upsample = upsample; self.up = up; self.upAttention = upAttention
         normOut = GroupNorm(groups: config.groups, channels: c[0])
-        convOut = Conv2d(c[0], config.inChannels, kernelSize: 3, padding: 1, using: &rng)
+        convOut = Conv2d(c[0], patchChannels, kernelSize: 3, padding: 1, using: &rng)
+    }
+
+    /// Sets to zero the last layer of every residual branch — each ResBlock's `conv2`,
+    /// each attention block's output projection — and `conv_out` (Dhariwal & Nichol's
+    /// "zero module", as in their ADM U-Net): every block then starts as the identity
+    /// and the network's first prediction is 0, the mean of ε.
+    public func zeroResidualOutputs() {
+        var layers: [Conv2d] = (down + [mid1, mid2] + up).map(\.conv2) + [convOut]
+        layers += ([attention] + downAttention.compactMap { $0 } + upAttention.compactMap { $0 }).map(\.out)
+        for layer in layers {
+            layer.weight.updateScalars { $0.update(repeating: 0) }
+            layer.bias?.updateScalars { $0.update(repeating: 0) }
+        }
     }
 
     /// None of its own: all parameters live in the child modules.
@@ -188,15 +215,16 @@ public final class UNet: Module {
         guard x.rank == 4, x.shape[1] == config.inChannels, t.count == x.shape[0] else {
             fatalError("UNet: input \(x.shape) with \(t.count) timesteps; expected [B, \(config.inChannels), H, W] and B timesteps")
         }
-        guard x.shape[2] % (1 << levels) == 0, x.shape[3] % (1 << levels) == 0 else {
-            fatalError("UNet: height and width \(x.shape[2])×\(x.shape[3]) must be divisible by \(1 << levels) (two to the number of levels, \(levels))")
+        let p = config.patchSize, divisor = p << levels
+        guard x.shape[2] % divisor == 0, x.shape[3] % divisor == 0 else {
+            fatalError("UNet: height and width \(x.shape[2])×\(x.shape[3]) must be divisible by \(divisor) (the patch size \(p) times two to the number of levels, \(levels))")
         }
         guard (context == nil) == (config.contextDimension == nil) else {
             fatalError(config.contextDimension == nil ? "UNet: a context was given, but this model has no cross-attention"
                                                       : "UNet: this prompt-conditioned model needs a context [B, L, \(config.contextDimension!)]")
         }
         let emb = embed(t, labels: labels)                           // [B, 2D]
-        var h = convIn(x)                                            // [B, c1, H, W]
+        var h = convIn(pixelUnshuffle(x, factor: p))                 // [B, c1, H/p, W/p]
         var skips: [Tensor] = []
         for i in 0..<levels {
             h = down[i](h, emb)                                      // [B, c_i, H/2^i, W/2^i]
@@ -214,6 +242,6 @@ public final class UNet: Module {
             if let a = upAttention[i] { h = a(h) }
             if let a = upCrossAttention[i], let context { h = a(h, context: context) }
         }
-        return convOut(normOut.silu(h))                             // silu(normOut(h)): [B, Cin, H, W]
+        return pixelShuffle(convOut(normOut.silu(h)), factor: p)    // silu(normOut(h)): [B, Cin, H, W]
     }
 }
