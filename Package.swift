@@ -95,7 +95,7 @@ let package = Package(
 
         // MARK: tools
         .executableTarget(
-            name: "kit-bench", dependencies: ["Tensors", "NeuralNets", "Datasets", "Metrics", "CBLAS"], path: "Sources/kit-bench",
+            name: "kit-bench", dependencies: ["Tensors", "NeuralNets", "Datasets", "Diffusion", "Metrics", "CBLAS"], path: "Sources/kit-bench",
             exclude: ["realism_sklearn.py", "mnist_sample_idx.py"],   // python3 helpers of the realism cases
             swiftSettings: optimized),
         // Produces the weights in Pretrained/ (see the README for the exact commands).

@@ -1,6 +1,7 @@
 // Options.swift — kit-bench's command line.
 
 import Datasets
+import Diffusion
 
 /// The cases kit-bench knows, by name, each returning its JSON lines.
 let benchCases: [String: @Sendable (BenchOptions) -> [JSONLine]] = [
@@ -18,6 +19,9 @@ let benchCases: [String: @Sendable (BenchOptions) -> [JSONLine]] = [
 
 /// Cases that run only when named with `--case`: the realism cases need data files.
 let casesRunOnlyWhenNamed: Set<String> = ["realism", "realism-mnist"]
+
+/// The U-Nets of 28×28 digits that `--case unet-profile --model` can profile.
+let profiledModels = ModelPreset.allCases.filter { $0.isImageModel && $0.unetConfig != nil }
 
 /// Parsed command-line options of kit-bench.
 struct BenchOptions: Sendable {
@@ -41,11 +45,14 @@ struct BenchOptions: Sendable {
     var mnistDir: String?
     /// realism-mnist: the classifiers to test, in order (`--classifier` may repeat).
     var classifiers: [String] = []
+    /// unet-profile: the U-Net to profile.
+    var profileModel: ModelPreset = .unetDigits
 
     static let usage = """
         usage: kit-bench [--case NAME]... [--repeats R]
                          [--digits-csv PATH] [--synthetic N] [--seed S] [--export PREFIX]
                          [--generation classic|lifelike] [--mnist-dir DIR] [--classifier PATH]...
+                         [--model NAME]
           --case NAME   run one case (repeatable); cases: \(benchCases.keys.sorted().joined(separator: ", "))
                         (all but \(casesRunOnlyWhenNamed.sorted().joined(separator: ", ")) by default)
           --repeats R   timed repetitions per measurement, median reported (default 10)
@@ -59,6 +66,8 @@ struct BenchOptions: Sendable {
           --mnist-dir DIR     a folder with MNIST's t10k-images/labels files, raw or .gz (required)
           --classifier PATH   a classifier checkpoint to test; repeat to compare several
                               (default Pretrained/digit-classifier.safetensors)
+        unet-profile:
+          --model NAME        the U-Net: \(profiledModels.map(\.rawValue).joined(separator: ", ")) (default unet-digits)
         """
 
     /// A bad command line, described for the user.
@@ -107,6 +116,12 @@ struct BenchOptions: Sendable {
                 o.mnistDir = try value("--mnist-dir")
             case "--classifier":
                 o.classifiers.append(try value("--classifier"))
+            case "--model":
+                let v = try value("--model")
+                guard let m = ModelPreset(rawValue: v), profiledModels.contains(m) else {
+                    throw UsageError(description: "--model must be one of \(profiledModels.map(\.rawValue).joined(separator: ", ")), got '\(v)'")
+                }
+                o.profileModel = m
             case "--help", "-h":
                 o.showHelp = true
             default:
