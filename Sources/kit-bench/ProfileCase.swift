@@ -79,12 +79,13 @@ func unetProfileCase(_ options: BenchOptions) -> [JSONLine] {
 }
 
 /// GFLOP/s of one `cblas_sgemm` of 512×512 by 512×512 on the calling thread (OpenBLAS is
-/// kept on one thread by the kit), the median of `repeats` runs.
+/// kept on one thread by the kit), the median of `repeats` runs in CPU time, like the
+/// U-Net's rate (so that another process on the core slows neither).
 func oneThreadSGEMMRate(repeats: Int) -> Double {
     let n = 512
     let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
     var c = [Float](repeating: 0, count: n * n)
-    let seconds = medianTime(repeats: repeats) {
+    let seconds = medianCPUTime(repeats: repeats) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n),
                     1, a, Int32(n), b, Int32(n), 0, &c, Int32(n))
     }
