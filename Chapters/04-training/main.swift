@@ -215,8 +215,13 @@ nb.table(["sliced Wasserstein-1, n = \(pointCount)", "distance"], [
 
  (Every digit stays between 8 and 14 %; the real-vs-real floor is 29.) Both are still
  short of the course's aim of 90 % in ten minutes. How far short is measured in
- `BENCHMARKS.md`: twice the steps (4,000, with $m = 0$) give 82 %, each doubling gains less, and the
- curve puts 90 % at about five times this budget. Run-to-run noise is large at this budget — two runs of
+ `BENCHMARKS.md`: twice the steps (4,000) give 86 %. Each doubling of the steps removes
+ a third of the unrecognisable samples (30.5 → 20.6 → 13.7 %), which puts 90 % at about
+ 3.5 times this budget, and 80 % at about twice the five-minute one. Nor would a faster
+ engine close the gap: a training step of `unet-small` already does its arithmetic at
+ about two-thirds of the rate of this processor's fastest matrix product (`kit-bench
+ --case unet-profile --model unet-small`), so even a perfect one would buy 1.5 times the
+ steps — worth about 5 points. Run-to-run noise is large at this budget — two runs of
  one recipe can differ by several points — so judge a change on more than one run.
 
  - **A smaller model that takes more steps.** `unet-small` (16-32-32 channels, 177 k
