@@ -211,9 +211,9 @@ nb.table(["sliced Wasserstein-1, n = \(pointCount)", "distance"], [
  | lifelike digits, n = 1,000 | uniform $t$ | logit-normal, $m = 0$ | logit-normal, $m = -0.5$ (**the default**) |
  |---|---|---|---|
  | five minutes' worth (1,000 steps): recognisable, FD-digits | 62.9 %, 235 | 65.9 %, 169 | 69.5 %, 144 (second seed 70.1 %, 168) |
- | ten minutes' worth (2,000 steps): recognisable, FD-digits | 71.0 %, 140 | 76.9 %, 99 | **79.4 %**, 86 |
+ | ten minutes' worth (2,000 steps): recognisable, FD-digits | 71.0 %, 140 | 76.9 %, 99 | **79.4 %**, 86 (second seed 75.7 %, 102) |
 
- (Every digit stays between 8 and 14 %; the real-vs-real floor is 29.) Both are still
+ (Every digit stays between 7 and 15 %; the real-vs-real floor is 29.) Both are still
  short of the course's aim of 90 % in ten minutes. How far short is measured in
  `BENCHMARKS.md`: twice the steps (4,000) give 86 %. Each doubling of the steps removes
  a third of the unrecognisable samples (30.5 → 20.6 → 13.7 %), which puts 90 % at about
