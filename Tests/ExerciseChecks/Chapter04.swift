@@ -92,6 +92,12 @@ extension Chapter04 {
                 Mistake("x_t lacks the √ on its noise term: x_t = √ᾱ·x₀ + √(1 − ᾱ)·ε",
                         [lossInDouble(input: { a, x, e in a.squareRoot() * x + (1 - a) * e })]),
                 Mistake("x_t lacks both square roots: x_t = √ᾱ·x₀ + √(1 − ᾱ)·ε", [lossInDouble(input: { a, x, e in a * x + (1 - a) * e })]),
+                Mistake("x_t lacks the √ on its signal term: x_t = √ᾱ·x₀ + √(1 − ᾱ)·ε",
+                        [lossInDouble(input: { a, x, e in a * x + (1 - a).squareRoot() * e })]),
+                Mistake("ᾱ and 1 − ᾱ are swapped: the signal keeps √ᾱ of x₀, the noise adds √(1 − ᾱ) of ε",
+                        [lossInDouble(input: { a, x, e in (1 - a).squareRoot() * x + a.squareRoot() * e })]),
+                Mistake("√(1 − ᾱ) is not 1 − √ᾱ: x_t = √ᾱ·x₀ + √(1 − ᾱ)·ε",
+                        [lossInDouble(input: { a, x, e in a.squareRoot() * x + (1 - a.squareRoot()) * e })]),
             ]
             let ok = Compare.close([Double(loss.scalars[0])], [expected], relative: 1e-4, "the loss", mistakes: mistakes)
             guard ok else { return }
