@@ -14,8 +14,9 @@ public enum ModelPreset: String, CaseIterable, Sendable {
     /// for each of `unet-digits`', and chapter 04's default (BENCHMARKS.md, "The 10-minute run").
     case unetSmall = "unet-small"
     /// A U-Net on 2×2 patches (`UNetConfig.patchSize` 2: 4 × 14 × 14 in, 32 channels at
-    /// 14 × 14 and 7 × 7): no full-size level, so about twice `unet-small`'s training steps
-    /// per minute (BENCHMARKS.md, "The 10-minute run").
+    /// 14 × 14 and 7 × 7, 152,388 parameters): no full-size level, so 2.2× `unet-small`'s
+    /// training steps per minute — yet 3–5 points behind it at chapter 04's budgets, as
+    /// each step teaches less (BENCHMARKS.md, "The 10-minute run").
     case unetPatch = "unet-patch"
     /// The seed course's plain U-Net (BatchNorm, ConvTranspose, ReLU), repaired for 28×28.
     case simpleUNet = "simple-unet"
