@@ -11,7 +11,7 @@ enum DigitDataset: String, CaseIterable, ExpressibleByArgument {
 
 extension ModelPreset: ExpressibleByArgument {
     /// The digit models only (the help text lists these).
-    public static var allValueStrings: [String] { allCases.filter(\.isImageModel).map(\.rawValue) }
+    public static var allValueStrings: [String] { imageModels.map(\.rawValue) }
 }
 extension ScheduleKind: ExpressibleByArgument {}
 extension Objective: ExpressibleByArgument {}

@@ -21,7 +21,9 @@ let benchCases: [String: @Sendable (BenchOptions) -> [JSONLine]] = [
 let casesRunOnlyWhenNamed: Set<String> = ["realism", "realism-mnist"]
 
 /// The U-Nets of 28×28 digits that `--case unet-profile --model` can profile.
-let profiledModels = ModelPreset.allCases.filter { $0.isImageModel && $0.unetConfig != nil }
+let profiledModels = ModelPreset.imageModels.filter { $0.unetConfig != nil }
+/// Their names, for the usage text and messages.
+let profiledModelNames = profiledModels.map(\.rawValue).joined(separator: ", ")
 
 /// Parsed command-line options of kit-bench.
 struct BenchOptions: Sendable {
@@ -67,7 +69,7 @@ struct BenchOptions: Sendable {
           --classifier PATH   a classifier checkpoint to test; repeat to compare several
                               (default Pretrained/digit-classifier.safetensors)
         unet-profile:
-          --model NAME        the U-Net: \(profiledModels.map(\.rawValue).joined(separator: ", ")) (default unet-digits)
+          --model NAME        the U-Net: \(profiledModelNames) (default unet-digits)
         """
 
     /// A bad command line, described for the user.
@@ -119,7 +121,7 @@ struct BenchOptions: Sendable {
             case "--model":
                 let v = try value("--model")
                 guard let m = ModelPreset(rawValue: v), profiledModels.contains(m) else {
-                    throw UsageError(description: "--model must be one of \(profiledModels.map(\.rawValue).joined(separator: ", ")), got '\(v)'")
+                    throw UsageError(description: "--model must be one of \(profiledModelNames), got '\(v)'")
                 }
                 o.profileModel = m
             case "--help", "-h":

@@ -44,8 +44,10 @@ public enum ModelPreset: String, CaseIterable, Sendable {
     /// `true` for the models of 28×28 single-channel images.
     public var isImageModel: Bool { self != .toyMLP && self != .latentDigits }
 
-    /// The models of 28×28 digits, as a list for messages: "unet-digits, unet-small, …".
-    public static var imageModelNames: String { allCases.filter(\.isImageModel).map(\.rawValue).joined(separator: ", ") }
+    /// The models of 28×28 digits, in declaration order.
+    public static var imageModels: [ModelPreset] { allCases.filter(\.isImageModel) }
+    /// The same, as a list for messages: "unet-digits, unet-small, …".
+    public static var imageModelNames: String { imageModels.map(\.rawValue).joined(separator: ", ") }
 
     /// `true` for the prompt-conditioned latent denoiser.
     public var isPrompted: Bool { self == .latentDigits }
